@@ -1,0 +1,178 @@
+"""The `givingday` command line: simulate | ingest | query | serve | bench.
+
+Exit codes: 0 done (quarantined input included); 2 could not do the job (bad arguments,
+invalid event folder, warehouse not writable, unknown query or parameter); 3 the
+warehouse is locked by another ingest; 4 no published data yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+EXIT_FAILED, EXIT_LOCKED, EXIT_NO_DATA = 2, 3, 4
+ENV_INBOX = "GIVINGDAY_INBOX"
+DEFAULT_INBOX = Path("data/inbox")
+
+
+def _inbox(path: str | None) -> Path:
+    return Path(path or os.environ.get(ENV_INBOX) or DEFAULT_INBOX)
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"givingday: {message}", file=sys.stderr)
+    return code
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def cmd_simulate(args) -> int:
+    from givingday.event import load_event
+    from givingday.simulate import simulate
+
+    event = load_event(args.event)
+    live_from = dt.datetime.fromisoformat(args.live_from) if args.live_from else None
+    if live_from and live_from.tzinfo is None:
+        live_from = live_from.replace(tzinfo=event.tz)
+    started = time.monotonic()
+    totals = simulate(event, _inbox(args.inbox), scale=args.scale, seed=args.seed, live=args.live,
+                      speed=args.speed, live_from=live_from)
+    totals["seconds"] = round(time.monotonic() - started, 1)
+    print(json.dumps(totals))
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from givingday.event import load_event
+    from givingday.ingest import Ingest, write_report
+    from givingday.warehouse import Warehouse, WarehouseLocked
+
+    event = load_event(args.event)
+    ingest = Ingest(event, _inbox(args.inbox), Warehouse(args.warehouse))
+    try:
+        while True:
+            report = ingest.run_once()
+            write_report(report, args.report)
+            print(_summary(report), file=sys.stderr if args.watch else sys.stdout, flush=True)
+            if not args.watch:
+                return 0
+            time.sleep(args.interval)
+    except WarehouseLocked as exc:
+        return fail(str(exc), EXIT_LOCKED)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _summary(report: dict) -> str:
+    rows = report["rows"]
+    published = ", ".join(f"{t} +{c['published']}" for t, c in rows.items() if c["published"])
+    quarantined = sum(c["quarantined"] for c in rows.values())
+    files = report["files"]
+    if not report["published"]:
+        return f"no new input (version {report['version']}, {files['seen']} files already ingested)"
+    return (f"published version {report['version']} as of {report['as_of']}: {published or 'no rows'}; "
+            f"{quarantined} rows and {files['quarantined'] + files['conflicts']} files quarantined")
+
+
+def cmd_query(args) -> int:
+    from givingday import output
+    from givingday.queries import NoData, QueryError, named_query, reader
+
+    params = {}
+    for item in args.param:
+        if "=" not in item:
+            return fail(f"--param {item!r} is not KEY=VALUE")
+        key, value = item.split("=", 1)
+        params[key] = value
+    try:
+        query = named_query(args.name)
+        query.bind(params)
+        frame = reader(args.warehouse).run(args.name, params)
+    except NoData as exc:
+        return fail(str(exc), EXIT_NO_DATA)
+    except QueryError as exc:
+        return fail(str(exc))
+    sys.stdout.write(output.render(frame, args.format))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from givingday.serve import serve
+    return serve(demo=args.demo, port=args.port, scale=args.scale, speed=args.speed,
+                 warehouse=args.warehouse, inbox=args.inbox)
+
+
+def cmd_bench(args) -> int:
+    from givingday.bench import bench
+    return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m givingday", description=__doc__.splitlines()[0])
+    top.add_argument("--event", help="event folder id (default: $GIVINGDAY_EVENT or chongqing-2022)")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    simulate = commands.add_parser("simulate", help="write a synthetic event into an inbox")
+    simulate.add_argument("--inbox", help="default: $GIVINGDAY_INBOX or data/inbox")
+    simulate.add_argument("--scale", type=float, default=1.0)
+    simulate.add_argument("--seed", type=int, default=2022)
+    simulate.add_argument("--live", action="store_true", help="replay in compressed time")
+    simulate.add_argument("--speed", type=float, default=60.0, help="simulated seconds per second")
+    simulate.add_argument("--live-from", help="simulated time to start the live replay (ISO 8601)")
+    simulate.set_defaults(run=cmd_simulate)
+
+    ingest = commands.add_parser("ingest", help="validate the inbox and publish a warehouse version")
+    ingest.add_argument("--inbox", help="default: $GIVINGDAY_INBOX or data/inbox")
+    ingest.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
+    ingest.add_argument("--report", type=Path, help="write the JSON report here")
+    ingest.add_argument("--watch", action="store_true", help="poll the inbox and publish continuously")
+    ingest.add_argument("--interval", type=float, default=2.0, help="seconds between passes with --watch")
+    ingest.set_defaults(run=cmd_ingest)
+
+    query = commands.add_parser("query", help="run a named query on the published version")
+    query.add_argument("name")
+    query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    query.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
+    query.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    query.set_defaults(run=cmd_query)
+
+    serve = commands.add_parser("serve", help="run the dashboard (with --demo: simulate and ingest too)")
+    serve.add_argument("--demo", action="store_true", help="live demo data in a temporary folder")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--scale", type=float, default=0.25, help="demo data scale")
+    serve.add_argument("--speed", type=float, default=120.0, help="demo replay speed")
+    serve.add_argument("--warehouse")
+    serve.add_argument("--inbox")
+    serve.set_defaults(run=cmd_serve)
+
+    bench = commands.add_parser("bench", help="print ingest and query figures at a data scale")
+    bench.add_argument("--scale", type=float, default=1.0)
+    bench.add_argument("--workdir", type=Path, help="where to put the inbox and warehouse")
+    bench.add_argument("--repeats", type=int, default=15, help="runs per query for the median")
+    bench.add_argument("--keep", action="store_true", help="keep the generated data")
+    bench.set_defaults(run=cmd_bench)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    from givingday.event import EventError
+    from givingday.warehouse import WarehouseError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except EventError as exc:
+        return fail(str(exc))
+    except WarehouseError as exc:
+        return fail(str(exc))
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,234 @@
+"""Load an event folder `data/events/<id>/`: the reference data of one giving day.
+
+The folder holds `event.toml` (names, dates, time zone, matching hours, categories, pools,
+functional zones, alert thresholds), `districts.csv` and `boundaries.geojson`. A second
+event is a second folder; nothing here is specific to Chongqing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS_DIR = ROOT / "data" / "events"
+DEFAULT_EVENT = "chongqing-2022"
+
+
+class EventError(Exception):
+    """The event folder is missing or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_zh: str
+    name_en: str
+    colour: str
+    order: int
+
+
+@dataclass(frozen=True)
+class District:
+    adcode: int
+    name_zh: str
+    name_en: str
+    kind: str
+    population: int
+
+
+@dataclass(frozen=True)
+class Zone:
+    name_zh: str
+    name_en: str
+    host_adcode: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Pool:
+    pool_id: str
+    name_zh: str
+    name_en: str
+    sponsor_zh: str
+    budget_fen: int
+    rule_zh: str
+    rule_en: str
+    ratio: float | None = None
+    daily_shares_fen: tuple[int, ...] = ()
+    daily_opens_at: dt.time | None = None
+    min_gift_fen: int = 0
+    projects: int | None = None
+    mechanism: str = ""
+    eligible_org_kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    folder: Path
+    name_zh: str
+    name_en: str
+    tz: ZoneInfo
+    start: dt.datetime
+    end: dt.datetime
+    matching_opens_at: dt.time
+    region_adcode: int
+    region_name_zh: str
+    region_name_en: str
+    light_show_start: dt.datetime | None
+    light_show_end: dt.datetime | None
+    categories: tuple[Category, ...]
+    districts: tuple[District, ...]
+    zones: tuple[Zone, ...]
+    pools: tuple[Pool, ...]
+    alerts: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def days(self) -> list[dt.date]:
+        """Event days in local time."""
+        first, last = self.start.date(), (self.end - dt.timedelta(microseconds=1)).date()
+        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [c.code for c in self.categories]
+
+    @property
+    def pool_ids(self) -> list[str]:
+        return [p.pool_id for p in self.pools]
+
+    @property
+    def valid_adcodes(self) -> list[int]:
+        """Adcodes a project or organisation may name: every district and the region."""
+        return [d.adcode for d in self.districts] + [self.region_adcode]
+
+    def pool(self, pool_id: str) -> Pool:
+        return next(p for p in self.pools if p.pool_id == pool_id)
+
+    def pools_by_mechanism(self, mechanism: str) -> list[Pool]:
+        return [p for p in self.pools if p.mechanism == mechanism]
+
+    def simulation(self) -> dict:
+        """The simulator's calibration for this event (simulation.toml), if any."""
+        path = self.folder / "simulation.toml"
+        if not path.is_file():
+            raise EventError(f"event folder {self.folder} has no simulation.toml")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+
+    @property
+    def boundaries_path(self) -> Path:
+        return self.folder / "boundaries.geojson"
+
+    def boundaries(self) -> dict:
+        return json.loads(self.boundaries_path.read_text(encoding="utf-8"))
+
+    def matching_opens(self) -> list[dt.datetime]:
+        """The moments Tencent-style daily matching opens, one per event day."""
+        return [dt.datetime.combine(day, self.matching_opens_at, self.tz) for day in self.days]
+
+
+def _time(text: str) -> dt.time:
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def _aware(text: str, tz: ZoneInfo) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise EventError(f"timestamp {text!r} in event.toml has no offset")
+    return moment.astimezone(tz)
+
+
+def _read_districts(path: Path) -> tuple[District, ...]:
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return tuple(
+        District(int(r["district_adcode"]), r["name_zh"], r["name_en"], r["kind"],
+                 int(r["population_2020"]))
+        for r in rows
+    )
+
+
+def _read_pool(entry: dict) -> Pool:
+    opens = entry.get("daily_opens_at")
+    return Pool(
+        pool_id=entry["pool_id"], name_zh=entry["name_zh"], name_en=entry["name_en"],
+        sponsor_zh=entry.get("sponsor_zh", ""), budget_fen=int(entry["budget_fen"]),
+        rule_zh=entry.get("rule_zh", ""), rule_en=entry.get("rule_en", ""),
+        ratio=entry.get("ratio"), daily_shares_fen=tuple(entry.get("daily_shares_fen", ())),
+        daily_opens_at=_time(opens) if opens else None,
+        min_gift_fen=int(entry.get("min_gift_fen", 0)), projects=entry.get("projects"),
+        mechanism=entry.get("mechanism", ""),
+        eligible_org_kinds=tuple(entry.get("eligible_org_kinds", ())),
+    )
+
+
+def load_event(event_id: str | None = None, events_dir: Path | None = None) -> Event:
+    """Load and check an event folder; raise EventError with one clear sentence if invalid."""
+    event_id = event_id or os.environ.get("GIVINGDAY_EVENT") or DEFAULT_EVENT
+    folder = Path(events_dir or os.environ.get("GIVINGDAY_EVENTS_DIR") or EVENTS_DIR) / event_id
+    return _load_folder(folder.resolve())
+
+
+@cache
+def _load_folder(folder: Path) -> Event:
+    toml_path = folder / "event.toml"
+    if not toml_path.is_file():
+        raise EventError(f"event folder {folder} has no event.toml")
+    try:
+        raw = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        tz = ZoneInfo(raw["time_zone"])
+        light = raw.get("light_show", {})
+        event = Event(
+            id=raw["id"], folder=folder, name_zh=raw["name_zh"], name_en=raw["name_en"], tz=tz,
+            start=_aware(raw["start"], tz), end=_aware(raw["end"], tz),
+            matching_opens_at=_time(raw["matching_opens_at"]),
+            region_adcode=int(raw["region_adcode"]),
+            region_name_zh=raw.get("region_name_zh", ""),
+            region_name_en=raw.get("region_name_en", ""),
+            light_show_start=_aware(light["starts_at"], tz) if light else None,
+            light_show_end=_aware(light["ends_at"], tz) if light else None,
+            categories=tuple(
+                Category(c["code"], c["name_zh"], c["name_en"], c["colour"], i)
+                for i, c in enumerate(raw["categories"])
+            ),
+            districts=_read_districts(folder / "districts.csv"),
+            zones=tuple(Zone(z["name_zh"], z["name_en"], int(z["host_adcode"]), z.get("note", ""))
+                        for z in raw.get("zones", [])),
+            pools=tuple(sorted((_read_pool(p) for p in raw["pools"]), key=lambda p: p.pool_id)),
+            alerts=dict(raw.get("alerts", {})),
+            raw=raw,
+        )
+    except (KeyError, ValueError, TypeError, OSError, tomllib.TOMLDecodeError) as exc:
+        raise EventError(f"event folder {folder} is invalid: {type(exc).__name__}: {exc}") from exc
+    _check(event)
+    return event
+
+
+def _check(event: Event) -> None:
+    if not event.categories:
+        raise EventError(f"event {event.id} declares no categories")
+    if len(set(event.category_codes)) != len(event.categories):
+        raise EventError(f"event {event.id} repeats a category code")
+    if not event.districts:
+        raise EventError(f"event {event.id} has no districts")
+    if len(set(event.pool_ids)) != len(event.pools):
+        raise EventError(f"event {event.id} repeats a pool_id")
+    for pool in event.pools:
+        if pool.daily_shares_fen and sum(pool.daily_shares_fen) != pool.budget_fen:
+            raise EventError(f"pool {pool.pool_id}: daily shares do not add up to its budget")
+        if pool.daily_shares_fen and len(pool.daily_shares_fen) != len(event.days):
+            raise EventError(f"pool {pool.pool_id}: one daily share per event day is needed")
+    if event.end <= event.start:
+        raise EventError(f"event {event.id} ends before it starts")
+    if not event.boundaries_path.is_file():
+        raise EventError(f"event folder {event.folder} has no boundaries.geojson")

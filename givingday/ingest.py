@@ -1,0 +1,483 @@
+"""Inbox -> validated, de-duplicated warehouse version, with quarantine and a JSON report.
+
+    python -m givingday ingest --inbox DIR --warehouse DIR [--report FILE] [--watch]
+
+One pass:
+ 1. take the warehouse's write lock; undo Delta commits of a killed earlier pass;
+ 2. list the inbox (only final `*.parquet` names), skip files already ingested, and report a
+    file re-delivered with new content as a conflict (the first version stays);
+ 3. snapshots (organizations, then projects): the newest valid file wins; its bad rows
+    are quarantined, the rest published; older files are recorded as superseded;
+ 4. ledgers (donations, then matches), file by file: a broken file is quarantined whole;
+    rows are checked against the contract (dataframely) and the reference data; valid
+    rows are staged on disk, so memory does not grow with the size of a pass;
+ 5. de-duplicate by id against the published rows and within the pass (identical repeats
+    are the same row; a conflicting repeat is quarantined); reversals need their original;
+ 6. append to the Delta tables, compute the rollups of the new state, and publish it all
+    as one warehouse version (see warehouse.py); write the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from givingday import contract
+from givingday.event import Event
+from givingday.queries import VersionReader, internal_sql, set_time_zone
+from givingday.warehouse import Manifest, Publisher, Warehouse
+
+ROLLUPS = ("rollup_project", "rollup_minute", "rollup_minute_project_channel",
+           "rollup_minute_pool", "rollup_project_pool", "rollup_totals")
+DUCKDB_MEMORY_LIMIT = "2GB"
+
+QUARANTINE_SCHEMA = pa.schema([
+    ("version", pa.int64()), ("table", pa.string()), ("file", pa.string()),
+    ("row", pa.int64()), ("column", pa.string()), ("rule", pa.string()),
+    ("value", pa.string()), ("detail", pa.string()),
+    ("quarantined_at", pa.timestamp("us", tz="UTC")),
+])
+FILES_SCHEMA = pa.schema([
+    ("file", pa.string()), ("table", pa.string()), ("size", pa.int64()),
+    ("mtime_ns", pa.int64()), ("sha256", pa.string()), ("status", pa.string()),
+    ("rows", pa.int64()), ("rows_published", pa.int64()), ("rows_quarantined", pa.int64()),
+    ("version", pa.int64()), ("seen_at", pa.timestamp("us", tz="UTC")),
+])
+
+
+# ---------------------------------------------------------------------------------------
+# bookkeeping of one pass
+
+
+@dataclass
+class InboxFile:
+    path: Path
+    name: str  # relative to the inbox: "<table>/<file name>"
+    table: str
+    size: int
+    mtime_ns: int
+    sha256: str = ""
+
+    def digest(self) -> str:
+        if not self.sha256:
+            hasher = hashlib.sha256()
+            with open(self.path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    hasher.update(block)
+            self.sha256 = hasher.hexdigest()
+        return self.sha256
+
+
+@dataclass
+class TableCounts:
+    read: int = 0
+    published: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+
+    def add_reason(self, reason: str, rows: int) -> None:
+        self.quarantined_by_reason[reason] = self.quarantined_by_reason.get(reason, 0) + rows
+
+
+@dataclass
+class Pass:
+    """Everything one ingest pass learns, for the ledger, the quarantine and the report."""
+    version: int
+    now: dt.datetime
+    files_seen: int = 0
+    ignored: list[str] = field(default_factory=list)
+    already_ingested: int = 0
+    file_rows: list[dict] = field(default_factory=list)
+    quarantine: list[pl.DataFrame] = field(default_factory=list)
+    quarantined_files: list[dict] = field(default_factory=list)
+    superseded_files: list[str] = field(default_factory=list)
+    conflicting_files: list[dict] = field(default_factory=list)
+    counts: dict[str, TableCounts] = field(default_factory=lambda: {t: TableCounts() for t in contract.TABLES})
+
+    def record_file(self, file: InboxFile, status: str, rows=0, published=0, quarantined=0) -> None:
+        self.file_rows.append({
+            "file": file.name, "table": file.table, "size": file.size, "mtime_ns": file.mtime_ns,
+            "sha256": file.sha256, "status": status, "rows": rows, "rows_published": published,
+            "rows_quarantined": quarantined, "version": self.version, "seen_at": self.now,
+        })
+
+    def quarantine_file(self, file: InboxFile, rule: str, detail: str, column: str | None = None) -> None:
+        self.quarantined_files.append({"file": file.name, "table": file.table, "rule": rule, "detail": detail})
+        self.quarantine.append(_records(self, file.table, file.name, None, column, rule, None, detail))
+        self.record_file(file, "quarantined")
+
+    def quarantine_rows(self, table: str, records: pl.DataFrame) -> None:
+        """records: file, row, column, rule, value; one per (row, broken rule)."""
+        if records.height == 0:
+            return
+        counts = self.counts[table]
+        counts.quarantined += records.select("file", "row").unique().height
+        for (rule,), group in records.group_by(["rule"]):
+            counts.add_reason(rule, group.height)
+        self.quarantine.append(records.with_columns(
+            version=pl.lit(self.version, pl.Int64), table=pl.lit(table), detail=pl.lit(None, pl.String),
+            quarantined_at=pl.lit(self.now)).select(QUARANTINE_SCHEMA.names))
+
+    @property
+    def has_news(self) -> bool:
+        return bool(self.file_rows)
+
+
+def _records(run: Pass, table, file, row, column, rule, value, detail) -> pl.DataFrame:
+    return pl.DataFrame([{"version": run.version, "table": table, "file": file, "row": row,
+                          "column": column, "rule": rule, "value": value, "detail": detail,
+                          "quarantined_at": run.now}],
+                        schema=pl.Schema(pl.from_arrow(QUARANTINE_SCHEMA.empty_table()).schema))
+
+
+# ---------------------------------------------------------------------------------------
+# reading and checking one file
+
+
+def _read(file: InboxFile) -> pl.DataFrame:
+    try:
+        frame = pl.read_parquet(file.path)
+    except Exception as exc:  # a truncated file, or not Parquet at all
+        raise contract.BrokenFile("unreadable", f"not a readable Parquet file: {str(exc)[:200]}") from None
+    return contract.conform(file.table, frame).with_row_index(contract.SOURCE_ROW).with_columns(
+        pl.col(contract.SOURCE_ROW).cast(pl.Int64))
+
+
+def _failure_records(table: str, file: str, details: pl.DataFrame, rule_columns: list[str]) -> pl.DataFrame:
+    """Turn dataframely's failure details into (file, row, column, rule, value) records."""
+    columns = list(contract.contract_columns(table))
+    values = details.select(contract.SOURCE_ROW, *[pl.col(c).cast(pl.String) for c in columns]).unpivot(
+        index=contract.SOURCE_ROW, variable_name="column", value_name="value")
+    broken = (details.select(contract.SOURCE_ROW, *[pl.col(r).cast(pl.String) for r in rule_columns])
+              .unpivot(index=contract.SOURCE_ROW, variable_name="rule", value_name="state")
+              .filter(pl.col("state") == "invalid")
+              .with_columns(column=pl.col("rule").map_elements(_rule_column, return_dtype=pl.String)))
+    return (broken.join(values, on=[contract.SOURCE_ROW, "column"], how="left")
+            .select(file=pl.lit(file), row=pl.col(contract.SOURCE_ROW), column="column",
+                    rule=pl.col("rule").str.replace(r"^[^|]*\|", ""), value="value")
+            .sort("row", "rule"))
+
+
+def _rule_column(rule: str) -> str:
+    return rule.split("|", 1)[0] if "|" in rule else contract.RULE_COLUMN.get(rule, rule)
+
+
+def check_rows(table: str, frame: pl.DataFrame, reference: contract.Reference,
+               file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Valid rows, and quarantine records for the others."""
+    schema = contract.row_schema(table, reference)
+    good, failure = schema.filter(frame)
+    details = failure.details()
+    rule_columns = [c for c in details.columns if c not in frame.columns]
+    return good, _failure_records(table, file, details, rule_columns)
+
+
+def first_of_each_key(table: str, frame: pl.DataFrame, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A snapshot's ids are unique: keep each id's first row, quarantine the repeats."""
+    key = contract.KEY_COLUMN[table]
+    repeated = ~pl.col(contract.SOURCE_ROW).is_in(
+        frame.group_by(key).agg(pl.col(contract.SOURCE_ROW).min())[contract.SOURCE_ROW].implode())
+    repeats = frame.filter(repeated)
+    records = repeats.select(file=pl.lit(file), row=pl.col(contract.SOURCE_ROW), column=pl.lit(key),
+                             rule=pl.lit("duplicate_key"), value=pl.col(key))
+    return frame.filter(~repeated), records
+
+
+def _fate_records(rows: pl.DataFrame, file_names: dict[int, str], column: str, rule: str,
+                  value_column: str) -> pl.DataFrame:
+    return rows.select(
+        file=pl.col("source_order").replace_strict(file_names, return_dtype=pl.String),
+        row=pl.col("source_row"), column=pl.lit(column), rule=pl.lit(rule),
+        value=pl.col(value_column).cast(pl.String))
+
+
+# ---------------------------------------------------------------------------------------
+# the pass
+
+
+class Ingest:
+    def __init__(self, event: Event, inbox: Path, warehouse: Warehouse):
+        self.event, self.inbox, self.warehouse = event, Path(inbox), warehouse
+
+    def run_once(self) -> dict:
+        started = time.monotonic()
+        with self.warehouse.write_lock():
+            publisher = self.warehouse.publisher()
+            restored = publisher.recover()
+            base = publisher.base
+            run = Pass(version=(base.version if base else 0) + 1,
+                       now=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+            staging = self.warehouse.root / "staging" / f"pass-{run.version}"
+            shutil.rmtree(staging, ignore_errors=True)
+            try:
+                report = self._pass(run, base, publisher, staging)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        report["restored_tables"] = restored
+        report["duration_s"] = round(time.monotonic() - started, 3)
+        return report
+
+    # -- the inbox --------------------------------------------------------------------
+
+    def _list_inbox(self, run: Pass) -> dict[str, list[InboxFile]]:
+        found: dict[str, list[InboxFile]] = {t: [] for t in contract.TABLES}
+        if not self.inbox.is_dir():
+            return found
+        for path in sorted(self.inbox.rglob("*")):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(self.inbox).as_posix()
+            table = path.parent.name if path.parent.parent == self.inbox else None
+            if table not in contract.TABLES or not path.name.endswith(contract.FINAL_SUFFIX):
+                if not path.name.endswith(".tmp"):
+                    run.ignored.append(relative)
+                continue
+            stat = path.stat()
+            found[table].append(InboxFile(path, relative, table, stat.st_size, stat.st_mtime_ns))
+            run.files_seen += 1
+        return found
+
+    def _new_files(self, run: Pass, found: dict[str, list[InboxFile]], reader: VersionReader | None):
+        known = {} if reader is None else {
+            row["file"]: row for row in reader.cursor().sql(internal_sql("ingest/ingested_files").sql)
+            .pl().iter_rows(named=True)}
+        fresh: dict[str, list[InboxFile]] = {t: [] for t in contract.TABLES}
+        for table, files in found.items():
+            for file in files:
+                seen = known.get(file.name)
+                if seen is None:
+                    file.digest()
+                    fresh[table].append(file)
+                elif (seen["size"], seen["mtime_ns"]) == (file.size, file.mtime_ns) or \
+                        file.digest() == seen["sha256"]:
+                    run.already_ingested += 1
+                else:
+                    run.conflicting_files.append({"file": file.name, "table": table,
+                                                  "rule": "redelivered_with_new_content",
+                                                  "detail": "already ingested with other content; the first version stays"})
+                    run.quarantine.append(_records(run, table, file.name, None, None,
+                                                   "redelivered_with_new_content", file.sha256,
+                                                   f"first ingested content sha256 {seen['sha256']}"))
+                    run.record_file(file, "conflict")
+        return fresh
+
+    # -- one pass ---------------------------------------------------------------------
+
+    def _pass(self, run: Pass, base: Manifest | None, publisher: Publisher, staging: Path) -> dict:
+        reader = VersionReader(base, self.warehouse) if base else None
+        found = self._list_inbox(run)
+        fresh = self._new_files(run, found, reader)
+        reference = self._snapshots(run, fresh, reader, publisher)
+        for table in contract.LEDGER_TABLES:
+            self._ledger(run, table, fresh[table], reference, base, publisher, staging)
+        if not run.has_news:
+            return self._report(run, base, published=False)
+        self._write_bookkeeping(run, publisher)
+        as_of = self._rollups(publisher)
+        manifest = publisher.commit(as_of, self.event.id)
+        report = self._report(run, manifest, published=True)
+        publisher.save_report(manifest.version, report)
+        return report
+
+    def _snapshots(self, run: Pass, fresh, reader: VersionReader | None, publisher: Publisher) -> contract.Reference:
+        reference = contract.Reference(
+            adcodes=tuple(self.event.valid_adcodes), categories=tuple(self.event.category_codes),
+            pools=tuple(self.event.pool_ids))
+        ids = {}
+        for table in contract.SNAPSHOT_TABLES:
+            current_file = self._published_snapshot_file(reader, table)
+            winner = None
+            for file in sorted(fresh[table], key=lambda f: f.path.name, reverse=True):
+                if winner is not None or (current_file and file.path.name <= current_file.split("/")[-1]):
+                    run.superseded_files.append(file.name)
+                    run.record_file(file, "superseded")
+                    continue
+                try:
+                    frame = _read(file)
+                except contract.BrokenFile as broken:
+                    run.quarantine_file(file, broken.rule, broken.detail, broken.column)
+                    continue
+                winner = file
+                good, records = check_rows(table, frame, reference, file.name)
+                good, repeats = first_of_each_key(table, good, file.name)
+                records = pl.concat([records, repeats])
+                counts = run.counts[table]
+                counts.read += frame.height
+                counts.published += good.height
+                run.quarantine_rows(table, records)
+                run.record_file(file, "published", frame.height, good.height,
+                                records.select("row").unique().height)
+                publisher.replace(table, good.drop(contract.SOURCE_ROW).to_arrow())
+                ids[table] = tuple(good[contract.KEY_COLUMN[table]].to_list())
+            if table not in ids:
+                ids[table] = self._published_ids(reader, table)
+            if table == "organizations":
+                reference = contract.Reference(**{**reference.__dict__, "org_ids": ids[table]})
+        return contract.Reference(**{**reference.__dict__, "project_ids": ids["projects"]})
+
+    def _published_snapshot_file(self, reader: VersionReader | None, table: str) -> str | None:
+        if reader is None:
+            return None
+        rows = reader.cursor().sql(internal_sql("ingest/published_snapshot").sql,
+                                   params={"table": table}).fetchall()
+        return rows[0][0] if rows and rows[0][0] else None
+
+    def _published_ids(self, reader: VersionReader | None, table: str) -> tuple[str, ...]:
+        if reader is None or table not in reader.manifest.tables:
+            return ()
+        column = contract.KEY_COLUMN[table]
+        return tuple(r[0] for r in reader.cursor().table(table).select(column).fetchall())
+
+    def _ledger(self, run: Pass, table: str, files: list[InboxFile], reference: contract.Reference,
+                base: Manifest | None, publisher: Publisher, staging: Path) -> None:
+        counts = run.counts[table]
+        staged: list[tuple[InboxFile, Path, int]] = []
+        folder = staging / table
+        folder.mkdir(parents=True, exist_ok=True)
+        for order, file in enumerate(sorted(files, key=lambda f: f.path.name), start=1):
+            try:
+                frame = _read(file)
+            except contract.BrokenFile as broken:
+                run.quarantine_file(file, broken.rule, broken.detail, broken.column)
+                continue
+            good, records = check_rows(table, frame, reference, file.name)
+            counts.read += frame.height
+            run.quarantine_rows(table, records)
+            target = folder / f"{order:06d}.parquet"
+            good.with_columns(source_file=pl.lit(file.name), source_order=pl.lit(order, pl.Int64)
+                              ).write_parquet(target, compression="lz4")
+            staged.append((file, target, frame.height))
+        if not staged:
+            return
+        self._publish_ledger(run, table, staged, base, publisher, staging)
+
+    def _publish_ledger(self, run: Pass, table: str, staged: list[tuple[InboxFile, Path, int]],
+                        base: Manifest | None, publisher: Publisher, staging: Path) -> None:
+        """De-duplicate the staged rows against the published ones and append the rest."""
+        key, columns = contract.KEY_COLUMN[table], list(contract.contract_columns(table))
+        file_names = {order: file.name for order, (file, _, _) in enumerate(staged, start=1)}
+        con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT,
+                                     "temp_directory": str(staging / "duckdb-spill")})
+        set_time_zone(con)
+        row_key = duckdb.ColumnExpression(key).alias("row_key")
+        staged_rows = con.read_parquet([str(path) for _, path, _ in staged]).select(
+            row_key, *columns, "source_file", "source_order", contract.SOURCE_ROW)
+        staged_rows.create_view("staged")
+        existing_files = base.files(table) if base else []
+        existing = (con.read_parquet(existing_files).select(row_key, *columns) if existing_files
+                    else staged_rows.select("row_key", *columns).limit(0))
+        existing.create_view("existing")
+
+        fates = con.sql(internal_sql("ingest/duplicate_fates").sql).pl()
+        run.counts[table].duplicates += fates.filter(pl.col("fate") == "duplicate").height
+        run.quarantine_rows(table, _fate_records(fates.filter(pl.col("fate") == "conflict"), file_names,
+                                                 key, "conflicting_duplicate", "row_key"))
+        con.register("excluded", fates.select("source_order", "source_row").to_arrow())
+        con.sql(internal_sql("ingest/unique_staged").sql).create_view("candidates")
+        orphans = pl.DataFrame(schema={"source_order": pl.Int64, "source_row": pl.Int64,
+                                       "reverses_match_id": pl.String})
+        if table == "matches":
+            orphans = con.sql(internal_sql("ingest/orphan_reversals").sql).pl()
+            run.quarantine_rows(table, _fate_records(orphans, file_names, "reverses_match_id",
+                                                     "reversal_without_original", "reverses_match_id"))
+        con.register("orphans", orphans.select("source_order", "source_row").to_arrow())
+        publishable = con.sql(internal_sql("ingest/publishable").sql)
+        publishable.create_view("publishable")
+        publisher.append(table, publishable.select(*columns).fetch_arrow_reader(batch_size=1_000_000))
+
+        published = dict(con.sql(internal_sql("ingest/published_per_file").sql).fetchall())
+        quarantined = {order: 0 for order in file_names}
+        for frame in run.quarantine:
+            if frame.height and frame["table"][0] == table:
+                for name, count in frame.group_by("file").agg(pl.col("row").n_unique()).iter_rows():
+                    order = next((o for o, n in file_names.items() if n == name), None)
+                    if order is not None:
+                        quarantined[order] += count
+        for order, (file, _, rows) in enumerate(staged, start=1):
+            run.counts[table].published += published.get(order, 0)
+            run.record_file(file, "published", rows, published.get(order, 0), quarantined[order])
+        con.close()
+
+    def _write_bookkeeping(self, run: Pass, publisher: Publisher) -> None:
+        publisher.ensure("quarantine", QUARANTINE_SCHEMA)
+        if run.quarantine:
+            publisher.append("quarantine", pl.concat(run.quarantine).to_arrow().cast(QUARANTINE_SCHEMA))
+        publisher.append("ingested_files", pl.DataFrame(run.file_rows).to_arrow().select(FILES_SCHEMA.names)
+                         .cast(FILES_SCHEMA))
+        for name, frame in event_tables(self.event).items():
+            publisher.replace(name, frame.to_arrow())
+        for table in contract.TABLES:
+            publisher.ensure(table, _contract_arrow_schema(table))
+
+    def _rollups(self, publisher: Publisher) -> str | None:
+        draft = publisher.draft()
+        reader = VersionReader(draft, self.warehouse)
+        for name in ROLLUPS:
+            cursor = reader.cursor()
+            publisher.replace(name, cursor.sql(internal_sql(f"ingest/{name}").sql).fetch_arrow_table())
+            cursor.close()
+        as_of = reader.cursor().sql(internal_sql("ingest/rollup_totals").sql).pl()["as_of"][0]
+        return as_of.astimezone(self.event.tz).isoformat() if as_of is not None else None
+
+    def _report(self, run: Pass, manifest: Manifest | None, published: bool) -> dict:
+        return {
+            "version": manifest.version if manifest else None,
+            "published": published,
+            "as_of": manifest.as_of if manifest else None,
+            "event": self.event.id,
+            "inbox": str(self.inbox), "warehouse": str(self.warehouse.root),
+            "files": {
+                "seen": run.files_seen, "already_ingested": run.already_ingested,
+                "new": len(run.file_rows),
+                "published": sum(1 for f in run.file_rows if f["status"] == "published"),
+                "quarantined": len(run.quarantined_files),
+                "superseded": len(run.superseded_files),
+                "conflicts": len(run.conflicting_files),
+                "ignored": len(run.ignored),
+            },
+            "quarantined_files": run.quarantined_files,
+            "conflicting_files": run.conflicting_files,
+            "superseded_files": run.superseded_files,
+            "ignored_files": run.ignored,
+            "rows": {table: c.__dict__ for table, c in run.counts.items()},
+        }
+
+
+def _contract_arrow_schema(table: str) -> pa.Schema:
+    return pl.DataFrame(schema=contract.contract_columns(table)).to_arrow().schema
+
+
+def event_tables(event: Event) -> dict[str, pl.DataFrame]:
+    """The event's reference data as warehouse tables, so every version is self-contained."""
+    return {
+        "event_categories": pl.DataFrame([
+            {"category": c.code, "name": c.name_zh, "name_en": c.name_en, "colour": c.colour,
+             "display_order": c.order} for c in event.categories]),
+        "event_districts": pl.DataFrame([
+            {"district_adcode": d.adcode, "name": d.name_zh, "name_en": d.name_en, "kind": d.kind,
+             "population": d.population} for d in event.districts]),
+        "event_pools": pl.DataFrame([
+            {"pool_id": p.pool_id, "name": p.name_zh, "name_en": p.name_en, "sponsor": p.sponsor_zh,
+             "budget_fen": p.budget_fen, "mechanism": p.mechanism} for p in event.pools]),
+        "event_info": pl.DataFrame([{
+            "event_id": event.id, "name": event.name_zh, "name_en": event.name_en,
+            "time_zone": str(event.tz), "starts_at": event.start, "ends_at": event.end,
+            "region_adcode": event.region_adcode}]),
+    }
+
+
+def write_report(report: dict, path: Path | None) -> None:
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+

@@ -1,0 +1,83 @@
+"""`python -m givingday serve [--demo]`: run the dashboard, optionally on live demo data.
+
+With --demo, three processes run side by side until interrupted: the simulator replaying
+the event in compressed time into `data/demo/inbox`, `ingest --watch` publishing versions
+into `data/demo/warehouse`, and `streamlit run app.py` reading that warehouse. The app
+itself only ever reads the warehouse named by GIVINGDAY_WAREHOUSE.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from givingday.warehouse import ENV_WAREHOUSE, Warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_DIR = ROOT / "data" / "demo"
+DEMO_LIVE_FROM = "2022-04-28T09:40:00+08:00"  # just before day two's 10:00 matching rush
+FIRST_VERSION_TIMEOUT_S = 300
+
+
+def _python(*args: str) -> list[str]:
+    return [sys.executable, "-m", *args]
+
+
+def streamlit_command(port: int) -> list[str]:
+    return _python("streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+                   "--server.headless", "true", "--browser.gatherUsageStats", "false")
+
+
+def _wait_for_first_version(warehouse: Warehouse, children: list[subprocess.Popen]) -> None:
+    deadline = time.monotonic() + FIRST_VERSION_TIMEOUT_S
+    while warehouse.current_version() is None:
+        for child in children:
+            if child.poll() is not None and child.returncode != 0:
+                raise SystemExit(f"givingday: demo process {child.args[3]} failed (exit {child.returncode})")
+        if time.monotonic() > deadline:
+            raise SystemExit("givingday: no warehouse version after 5 minutes; see the messages above")
+        time.sleep(0.5)
+
+
+def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | None,
+          inbox: str | None) -> int:
+    env = dict(os.environ)
+    children: list[subprocess.Popen] = []
+    if demo:
+        inbox_dir = Path(inbox) if inbox else DEMO_DIR / "inbox"
+        warehouse_dir = Path(warehouse) if warehouse else DEMO_DIR / "warehouse"
+        for folder in (inbox_dir, warehouse_dir):
+            shutil.rmtree(folder, ignore_errors=True)
+        print(f"givingday: simulating the event at scale {scale} into {inbox_dir} "
+              f"(live from {DEMO_LIVE_FROM}, {speed:g}x) and ingesting into {warehouse_dir}", flush=True)
+        children.append(subprocess.Popen(_python(
+            "givingday", "simulate", "--inbox", str(inbox_dir), "--scale", str(scale), "--live",
+            "--speed", str(speed), "--live-from", DEMO_LIVE_FROM), cwd=ROOT, stdout=subprocess.DEVNULL))
+        children.append(subprocess.Popen(_python(
+            "givingday", "ingest", "--inbox", str(inbox_dir), "--warehouse", str(warehouse_dir),
+            "--watch", "--interval", "3"), cwd=ROOT, stdout=subprocess.DEVNULL))
+        _wait_for_first_version(Warehouse(warehouse_dir), children)
+        env[ENV_WAREHOUSE] = str(warehouse_dir.resolve())
+    elif warehouse:
+        env[ENV_WAREHOUSE] = str(Path(warehouse).resolve())
+    print(f"givingday: dashboard at http://localhost:{port}", flush=True)
+    app = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env)
+    children.append(app)
+    try:
+        return app.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()

@@ -1,0 +1,251 @@
+"""The versioned warehouse: Delta tables over Parquet, published as numbered versions.
+
+Layout of a warehouse folder:
+
+    tables/<name>/        one Delta Lake table per table (contract tables, rollups,
+                          quarantine, the ledger of ingested files, the event's reference)
+    versions/<N>.json     manifest of warehouse version N: for every table its Delta
+                          version and exact Parquet file list, plus as_of and the report
+    CURRENT               the published version number; replaced atomically (rename)
+    schemas/<name>.parquet  an empty file with each table's schema, for empty tables
+    reports/<N>.json      the ingest report that produced version N
+
+A warehouse version spans several Delta tables, so the Delta commits of one ingest pass
+are made first and the version becomes visible only when CURRENT is renamed into place.
+A reader pins one manifest and reads exactly its file lists: it sees the previous version
+or the new one, never a mix. An ingest killed midway leaves Delta commits that no
+manifest names; the next ingest restores those tables to the published Delta versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import deltalake
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ENV_WAREHOUSE = "GIVINGDAY_WAREHOUSE"
+DEFAULT_WAREHOUSE = Path("data/warehouse")
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used (not writable, corrupt manifest)."""
+
+
+class WarehouseLocked(WarehouseError):
+    """Another ingest process holds the warehouse's write lock."""
+
+
+@dataclass(frozen=True)
+class TableState:
+    delta_version: int
+    files: tuple[str, ...]  # relative to the warehouse root
+
+
+@dataclass(frozen=True)
+class Manifest:
+    root: Path
+    version: int
+    published_at: str
+    as_of: str | None
+    event_id: str
+    tables: dict[str, TableState] = field(default_factory=dict)
+
+    def files(self, table: str) -> list[str]:
+        state = self.tables.get(table)
+        return [str(self.root / f) for f in state.files] if state else []
+
+    def to_json(self) -> dict:
+        return {
+            "version": self.version, "published_at": self.published_at, "as_of": self.as_of,
+            "event_id": self.event_id,
+            "tables": {name: {"delta_version": s.delta_version, "files": list(s.files)}
+                       for name, s in sorted(self.tables.items())},
+        }
+
+
+def resolve(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get(ENV_WAREHOUSE) or DEFAULT_WAREHOUSE)
+
+
+class Warehouse:
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = resolve(root)
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def current_path(self) -> Path:
+        return self.root / "CURRENT"
+
+    def current_version(self) -> int | None:
+        try:
+            return int(self.current_path.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def manifest(self, version: int | None = None) -> Manifest | None:
+        """The manifest of `version` (default: the published one); None when empty."""
+        version = self.current_version() if version is None else version
+        if version is None:
+            return None
+        path = self.root / "versions" / f"{version:06d}.json"
+        try:
+            raw = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise WarehouseError(f"manifest {path} is unreadable: {exc}") from exc
+        return Manifest(
+            root=self.root, version=raw["version"], published_at=raw["published_at"],
+            as_of=raw.get("as_of"), event_id=raw.get("event_id", ""),
+            tables={name: TableState(s["delta_version"], tuple(s["files"]))
+                    for name, s in raw["tables"].items()},
+        )
+
+    def schema_file(self, table: str) -> Path:
+        return self.root / "schemas" / f"{table}.parquet"
+
+    def table_path(self, table: str) -> Path:
+        return self.root / "tables" / table
+
+    def report(self, version: int) -> dict | None:
+        path = self.root / "reports" / f"{version:06d}.json"
+        return json.loads(path.read_text()) if path.is_file() else None
+
+    # -- writing ------------------------------------------------------------------------
+
+    def check_writable(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe = self.root / f".write-probe-{os.getpid()}"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise WarehouseError(f"warehouse {self.root} is not writable: {exc.strerror or exc}") from exc
+
+    @contextmanager
+    def write_lock(self):
+        """Exclusive, non-blocking: a second ingest fails at once with a clear message."""
+        self.check_writable()
+        lock_path = self.root / ".lock"
+        handle = open(lock_path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise WarehouseLocked(
+                f"warehouse {self.root} is locked by another ingest (pid {holder}); "
+                "only one ingest may write to a warehouse at a time") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def publisher(self) -> Publisher:
+        return Publisher(self, self.manifest())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)
+
+
+class Publisher:
+    """Collects the Delta commits of one ingest pass and publishes them as one version."""
+
+    def __init__(self, warehouse: Warehouse, base: Manifest | None):
+        self.warehouse, self.base = warehouse, base
+        self.changed: set[str] = set()
+
+    def recover(self) -> list[str]:
+        """Undo Delta commits that no published manifest names (a killed ingest)."""
+        restored = []
+        tables_dir = self.warehouse.root / "tables"
+        for path in sorted(tables_dir.iterdir()) if tables_dir.is_dir() else []:
+            published = self.base.tables.get(path.name) if self.base else None
+            if published is None:
+                shutil.rmtree(path)
+                restored.append(path.name)
+                continue
+            table = deltalake.DeltaTable(path)
+            if table.version() != published.delta_version:
+                table.restore(published.delta_version)
+                restored.append(path.name)
+        return restored
+
+    def _write(self, table: str, data, mode: str) -> None:
+        path = self.warehouse.table_path(table)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        reader = data if isinstance(data, pa.RecordBatchReader) else pa.table(data)
+        deltalake.write_deltalake(path, reader, mode=mode,
+                                  schema_mode="overwrite" if mode == "overwrite" else None)
+        schema_file = self.warehouse.schema_file(table)
+        if mode == "overwrite" or not schema_file.exists():
+            schema_file.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(reader.schema.empty_table(), schema_file)
+        self.changed.add(table)
+
+    def append(self, table: str, data) -> None:
+        self._write(table, data, "append")
+
+    def replace(self, table: str, data) -> None:
+        self._write(table, data, "overwrite")
+
+    def ensure(self, table: str, schema: pa.Schema) -> None:
+        """Create an empty table if the warehouse has none by that name yet."""
+        if not deltalake.DeltaTable.is_deltatable(str(self.warehouse.table_path(table))):
+            self._write(table, schema.empty_table(), "overwrite")
+
+    def _table_states(self) -> dict[str, TableState]:
+        tables = dict(self.base.tables) if self.base else {}
+        root = self.warehouse.root.resolve()
+        for path in sorted((root / "tables").iterdir()):
+            if path.name in tables and path.name not in self.changed:
+                continue
+            delta = deltalake.DeltaTable(path)
+            files = tuple(sorted(str(Path(uri.removeprefix("file://")).resolve().relative_to(root))
+                                 for uri in delta.file_uris()))
+            tables[path.name] = TableState(delta.version(), files)
+        return tables
+
+    def draft(self) -> Manifest:
+        """The state this pass has written so far, readable before it is published."""
+        return Manifest(root=self.warehouse.root, version=0, published_at="", as_of=None,
+                        event_id="", tables=self._table_states())
+
+    def commit(self, as_of: str | None, event_id: str) -> Manifest:
+        """Make every table's current Delta version visible as one new warehouse version."""
+        version = (self.base.version if self.base else 0) + 1
+        manifest = Manifest(
+            root=self.warehouse.root, version=version,
+            published_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            as_of=as_of, event_id=event_id, tables=self._table_states(),
+        )
+        _atomic_write(self.warehouse.root / "versions" / f"{version:06d}.json",
+                      json.dumps(manifest.to_json(), indent=1))
+        _atomic_write(self.warehouse.current_path, f"{version}\n")  # the moment of publication
+        return manifest
+
+    def save_report(self, version: int, report: dict) -> Path:
+        path = self.warehouse.root / "reports" / f"{version:06d}.json"
+        _atomic_write(path, json.dumps(report, ensure_ascii=False, indent=1))
+        return path
