@@ -83,10 +83,14 @@ class Matches(dy.Schema):
     pool_id = dy.String(min_length=1)
     project_id = dy.String(min_length=1)
     donation_id = dy.String(nullable=True)
-    amount_fen = dy.Int64(check=lambda amount: amount != 0)
+    amount_fen = dy.Int64()
     kind = dy.String(check=_one_of(MATCH_KINDS))
     reverses_match_id = dy.String(nullable=True)
     participants = dy.Int32()
+
+    @dy.rule()
+    def non_zero_amount(cls) -> pl.Expr:
+        return pl.col("amount_fen") != 0
 
     @dy.rule()
     def reversal_names_original(cls) -> pl.Expr:
@@ -99,15 +103,28 @@ SCHEMAS: dict[str, type[dy.Schema]] = {
     "donations": Donations, "matches": Matches,
 }
 
-# Custom rules, by the column a quarantine record names for them.
-RULE_COLUMN = {
-    "reversal_names_original": "reverses_match_id",
-    "known_adcode": "district_adcode",
-    "known_category": "category",
-    "known_pool": "pool_id",
-    "known_org": "org_id",
-    "known_project": "project_id",
+# What a broken rule is called in quarantine records and reports: (column, rule).
+# dataframely names a column rule "<column>|<rule>"; schema-level rules by their name.
+_COLUMN_RULE_NAMES = {"nullability": "missing", "min_length": "too_short", "max_length": "too_long",
+                      "min_exclusive": "not_positive", "check": "unknown_value"}
+_SCHEMA_RULES = {
+    "non_zero_amount": ("amount_fen", "zero"),
+    "reversal_names_original": ("reverses_match_id", "reversal_without_reverses_match_id"),
+    "known_adcode": ("district_adcode", "unknown_district"),
+    "known_category": ("category", "unknown_category"),
+    "known_pool": ("pool_id", "unknown_pool"),
+    "known_org": ("org_id", "unknown_org"),
+    "known_project": ("project_id", "unknown_project"),
 }
+
+
+def describe_rule(rule: str) -> tuple[str, str]:
+    """(column, readable rule) for a dataframely rule name."""
+    if "|" in rule:
+        column, name = rule.split("|", 1)
+        return column, _COLUMN_RULE_NAMES.get(name, name)
+    return _SCHEMA_RULES.get(rule, (rule, rule))
+
 
 SOURCE_ROW = "source_row"  # 0-based row number in the inbox file, kept for quarantine records
 

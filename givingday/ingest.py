@@ -122,8 +122,8 @@ class Pass:
             return
         counts = self.counts[table]
         counts.quarantined += records.select("file", "row").unique().height
-        for (rule,), group in records.group_by(["rule"]):
-            counts.add_reason(rule, group.height)
+        for (column, rule), group in records.group_by(["column", "rule"]):
+            counts.add_reason(f"{column}:{rule}", group.height)
         self.quarantine.append(records.with_columns(
             version=pl.lit(self.version, pl.Int64), table=pl.lit(table), detail=pl.lit(None, pl.String),
             quarantined_at=pl.lit(self.now)).select(QUARANTINE_SCHEMA.names))
@@ -158,18 +158,16 @@ def _failure_records(table: str, file: str, details: pl.DataFrame, rule_columns:
     columns = list(contract.contract_columns(table))
     values = details.select(contract.SOURCE_ROW, *[pl.col(c).cast(pl.String) for c in columns]).unpivot(
         index=contract.SOURCE_ROW, variable_name="column", value_name="value")
+    names = {rule: contract.describe_rule(rule) for rule in rule_columns}
     broken = (details.select(contract.SOURCE_ROW, *[pl.col(r).cast(pl.String) for r in rule_columns])
-              .unpivot(index=contract.SOURCE_ROW, variable_name="rule", value_name="state")
+              .unpivot(index=contract.SOURCE_ROW, variable_name="rule_id", value_name="state")
               .filter(pl.col("state") == "invalid")
-              .with_columns(column=pl.col("rule").map_elements(_rule_column, return_dtype=pl.String)))
+              .with_columns(column=pl.col("rule_id").replace_strict({r: c for r, (c, _) in names.items()}),
+                            rule=pl.col("rule_id").replace_strict({r: n for r, (_, n) in names.items()})))
     return (broken.join(values, on=[contract.SOURCE_ROW, "column"], how="left")
-            .select(file=pl.lit(file), row=pl.col(contract.SOURCE_ROW), column="column",
-                    rule=pl.col("rule").str.replace(r"^[^|]*\|", ""), value="value")
+            .select(file=pl.lit(file), row=pl.col(contract.SOURCE_ROW), column="column", rule="rule",
+                    value="value")
             .sort("row", "rule"))
-
-
-def _rule_column(rule: str) -> str:
-    return rule.split("|", 1)[0] if "|" in rule else contract.RULE_COLUMN.get(rule, rule)
 
 
 def check_rows(table: str, frame: pl.DataFrame, reference: contract.Reference,
@@ -393,7 +391,7 @@ class Ingest:
         con.register("orphans", orphans.select("source_order", "source_row").to_arrow())
         publishable = con.sql(internal_sql("ingest/publishable").sql)
         publishable.create_view("publishable")
-        publisher.append(table, publishable.select(*columns).fetch_arrow_reader(batch_size=1_000_000))
+        publisher.append(table, publishable.select(*columns).to_arrow_reader(batch_size=1_000_000))
 
         published = dict(con.sql(internal_sql("ingest/published_per_file").sql).fetchall())
         quarantined = {order: 0 for order in file_names}
@@ -424,7 +422,7 @@ class Ingest:
         reader = VersionReader(draft, self.warehouse)
         for name in ROLLUPS:
             cursor = reader.cursor()
-            publisher.replace(name, cursor.sql(internal_sql(f"ingest/{name}").sql).fetch_arrow_table())
+            publisher.replace(name, cursor.sql(internal_sql(f"ingest/{name}").sql).to_arrow_table())
             cursor.close()
         as_of = reader.cursor().sql(internal_sql("ingest/rollup_totals").sql).pl()["as_of"][0]
         return as_of.astimezone(self.event.tz).isoformat() if as_of is not None else None

@@ -1,0 +1,101 @@
+"""Small inboxes built in the tests, written to the contract, and ways to run the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from givingday import cli, contract
+
+ROOT = Path(__file__).resolve().parents[1]
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    """A moment of April 2022 in event-local time."""
+    return dt.datetime(2022, 4, day, hour, minute, second, tzinfo=TZ)
+
+
+def frame(table: str, rows: list[dict]) -> pl.DataFrame:
+    """Rows as a contract-typed frame (missing nullable fields become null)."""
+    columns = contract.contract_columns(table)
+    return pl.DataFrame([{name: row.get(name) for name in columns} for row in rows], schema=columns)
+
+
+def write(inbox: Path, table: str, name: str, data: pl.DataFrame | list[dict]) -> Path:
+    if isinstance(data, list):
+        data = frame(table, data)
+    path = Path(inbox) / table / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data.write_parquet(path)
+    return path
+
+
+def org(org_id: str, kind: str = "district_charity", adcode: int = 500101, **extra) -> dict:
+    return {"org_id": org_id, "name": f"机构{org_id}", "kind": kind, "district_adcode": adcode,
+            "credit_code": None, **extra}
+
+
+def project(project_id: str, org_id: str = "O1", category: str = "industry", adcode: int = 500101,
+            target_fen: int = 1_000_000, **extra) -> dict:
+    return {"project_id": project_id, "name": f"项目{project_id}", "org_id": org_id, "category": category,
+            "district_adcode": adcode, "target_fen": target_fen, "status": "fundraising",
+            "launched_at": at(25, 9), **extra}
+
+
+def gift(donation_id: str, project_id: str, amount_fen: int, when: dt.datetime, donor: str = "k1",
+         channel: str = "direct", name: str | None = "张三", inviter: str | None = None) -> dict:
+    return {"donation_id": donation_id, "donated_at": when, "project_id": project_id,
+            "amount_fen": amount_fen, "donor_key": donor, "donor_name": name, "channel": channel,
+            "inviter_key": inviter}
+
+
+def credit(match_id: str, project_id: str, amount_fen: int, when: dt.datetime, pool_id: str = "tencent",
+           kind: str = "random_match", donation_id: str | None = None, reverses: str | None = None,
+           participants: int = 1) -> dict:
+    return {"match_id": match_id, "matched_at": when, "pool_id": pool_id, "project_id": project_id,
+            "donation_id": donation_id, "amount_fen": amount_fen, "kind": kind,
+            "reverses_match_id": reverses, "participants": participants}
+
+
+def reference_inbox(inbox: Path) -> None:
+    """Three organisations and five projects, the reference data most tests share."""
+    write(inbox, "organizations", "organizations-20220426T120000.parquet", [
+        org("O1"), org("O2", "social_org", 500000, credit_code="53500000MJP123456X"),
+        org("O3", "volunteer_org", 500105)])
+    write(inbox, "projects", "projects-20220426T120000.parquet", [
+        project("P1"), project("P2", "O1", "elderly", 500102), project("P3", "O2", "education", 500105),
+        project("P4", "O3", "relief", 500105), project("P5", "O2", "children", 500000)])
+
+
+def ingest(inbox: Path, warehouse: Path, capsys=None) -> tuple[int, dict]:
+    """Run `ingest` in-process; return its exit code and JSON report."""
+    report_path = Path(warehouse).parent / f"report-{Path(warehouse).name}.json"
+    code = cli.main(["ingest", "--inbox", str(inbox), "--warehouse", str(warehouse),
+                     "--report", str(report_path)])
+    if capsys is not None:
+        capsys.readouterr()
+    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    return code, report
+
+
+def query(name: str, warehouse: Path, capsys, **params) -> list[dict]:
+    args = ["query", name, "--warehouse", str(warehouse), "--format", "json"]
+    for key, value in params.items():
+        args += ["--param", f"{key}={value}"]
+    code = cli.main(args)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The command line in a child process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "givingday", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=env, timeout=timeout)
