@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import dataframely as dy
 import polars as pl
@@ -143,6 +144,7 @@ def _rule(expression_factory):
     return dy.rule()(lambda cls: expression_factory())
 
 
+@cache
 def row_schema(table: str, reference: Reference) -> type[dy.Schema]:
     """The table's contract schema, plus event-bound rules and the source row number."""
     extra: dict = {SOURCE_ROW: dy.Int64()}

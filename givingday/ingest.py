@@ -37,8 +37,10 @@ from givingday.queries import VersionReader, internal_sql, set_time_zone
 from givingday.warehouse import Manifest, Publisher, Warehouse
 
 ROLLUPS = ("rollup_project", "rollup_minute", "rollup_minute_project_channel",
-           "rollup_minute_pool", "rollup_project_pool", "rollup_totals")
+           "rollup_minute_pool", "rollup_project_pool", "rollup_totals")  # in dependency order
 DUCKDB_MEMORY_LIMIT = "2GB"
+CHUNK_ROWS = 4_000_000  # valid rows held in memory before they are de-duplicated and written
+RECORD_SCHEMA = {"file": pl.String, "row": pl.Int64, "column": pl.String, "rule": pl.String, "value": pl.String}
 
 QUARANTINE_SCHEMA = pa.schema([
     ("version", pa.int64()), ("table", pa.string()), ("file", pa.string()),
@@ -103,6 +105,7 @@ class Pass:
     superseded_files: list[str] = field(default_factory=list)
     conflicting_files: list[dict] = field(default_factory=list)
     counts: dict[str, TableCounts] = field(default_factory=lambda: {t: TableCounts() for t in contract.TABLES})
+    rows_quarantined_by_file: dict[str, int] = field(default_factory=dict)
 
     def record_file(self, file: InboxFile, status: str, rows=0, published=0, quarantined=0) -> None:
         self.file_rows.append({
@@ -122,6 +125,8 @@ class Pass:
             return
         counts = self.counts[table]
         counts.quarantined += records.select("file", "row").unique().height
+        for file, rows in records.group_by("file").agg(pl.col("row").n_unique()).iter_rows():
+            self.rows_quarantined_by_file[file] = self.rows_quarantined_by_file.get(file, 0) + rows
         for (column, rule), group in records.group_by(["column", "rule"]):
             counts.add_reason(f"{column}:{rule}", group.height)
         self.quarantine.append(records.with_columns(
@@ -170,11 +175,11 @@ def _failure_records(table: str, file: str, details: pl.DataFrame, rule_columns:
             .sort("row", "rule"))
 
 
-def check_rows(table: str, frame: pl.DataFrame, reference: contract.Reference,
-               file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def check_rows(schema, table: str, frame: pl.DataFrame, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Valid rows, and quarantine records for the others."""
-    schema = contract.row_schema(table, reference)
     good, failure = schema.filter(frame)
+    if good.height == frame.height:
+        return good, pl.DataFrame(schema=RECORD_SCHEMA)
     details = failure.details()
     rule_columns = [c for c in details.columns if c not in frame.columns]
     return good, _failure_records(table, file, details, rule_columns)
@@ -215,12 +220,12 @@ class Ingest:
             base = publisher.base
             run = Pass(version=(base.version if base else 0) + 1,
                        now=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
-            staging = self.warehouse.root / "staging" / f"pass-{run.version}"
-            shutil.rmtree(staging, ignore_errors=True)
+            spill = self.warehouse.root / "spill" / f"pass-{run.version}"  # DuckDB's overflow
+            shutil.rmtree(spill, ignore_errors=True)
             try:
-                report = self._pass(run, base, publisher, staging)
+                report = self._pass(run, base, publisher, spill)
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                shutil.rmtree(spill.parent, ignore_errors=True)
         report["restored_tables"] = restored
         report["duration_s"] = round(time.monotonic() - started, 3)
         return report
@@ -271,13 +276,13 @@ class Ingest:
 
     # -- one pass ---------------------------------------------------------------------
 
-    def _pass(self, run: Pass, base: Manifest | None, publisher: Publisher, staging: Path) -> dict:
+    def _pass(self, run: Pass, base: Manifest | None, publisher: Publisher, spill: Path) -> dict:
         reader = VersionReader(base, self.warehouse) if base else None
         found = self._list_inbox(run)
         fresh = self._new_files(run, found, reader)
         reference = self._snapshots(run, fresh, reader, publisher)
         for table in contract.LEDGER_TABLES:
-            self._ledger(run, table, fresh[table], reference, base, publisher, staging)
+            self._ledger(run, table, fresh[table], reference, base, publisher, spill)
         if not run.has_news:
             return self._report(run, base, published=False)
         self._write_bookkeeping(run, publisher)
@@ -306,7 +311,7 @@ class Ingest:
                     run.quarantine_file(file, broken.rule, broken.detail, broken.column)
                     continue
                 winner = file
-                good, records = check_rows(table, frame, reference, file.name)
+                good, records = check_rows(contract.row_schema(table, reference), table, frame, file.name)
                 good, repeats = first_of_each_key(table, good, file.name)
                 records = pl.concat([records, repeats])
                 counts = run.counts[table]
@@ -314,7 +319,7 @@ class Ingest:
                 counts.published += good.height
                 run.quarantine_rows(table, records)
                 run.record_file(file, "published", frame.height, good.height,
-                                records.select("row").unique().height)
+                                run.rows_quarantined_by_file.get(file.name, 0))
                 publisher.replace(table, good.drop(contract.SOURCE_ROW).to_arrow())
                 ids[table] = tuple(good[contract.KEY_COLUMN[table]].to_list())
             if table not in ids:
@@ -337,42 +342,43 @@ class Ingest:
         return tuple(r[0] for r in reader.cursor().table(table).select(column).fetchall())
 
     def _ledger(self, run: Pass, table: str, files: list[InboxFile], reference: contract.Reference,
-                base: Manifest | None, publisher: Publisher, staging: Path) -> None:
-        counts = run.counts[table]
-        staged: list[tuple[InboxFile, Path, int]] = []
-        folder = staging / table
-        folder.mkdir(parents=True, exist_ok=True)
+                base: Manifest | None, publisher: Publisher, spill: Path) -> None:
+        """Check files in name order and publish their valid rows in bounded chunks."""
+        schema = contract.row_schema(table, reference)
+        chunk: list[tuple[int, InboxFile, pl.DataFrame, int]] = []
         for order, file in enumerate(sorted(files, key=lambda f: f.path.name), start=1):
             try:
                 frame = _read(file)
             except contract.BrokenFile as broken:
                 run.quarantine_file(file, broken.rule, broken.detail, broken.column)
                 continue
-            good, records = check_rows(table, frame, reference, file.name)
-            counts.read += frame.height
+            good, records = check_rows(schema, table, frame, file.name)
+            run.counts[table].read += frame.height
             run.quarantine_rows(table, records)
-            target = folder / f"{order:06d}.parquet"
-            good.with_columns(source_file=pl.lit(file.name), source_order=pl.lit(order, pl.Int64)
-                              ).write_parquet(target, compression="lz4")
-            staged.append((file, target, frame.height))
-        if not staged:
-            return
-        self._publish_ledger(run, table, staged, base, publisher, staging)
+            chunk.append((order, file, good.with_columns(source_order=pl.lit(order, pl.Int64)), frame.height))
+            if sum(part[2].height for part in chunk) >= CHUNK_ROWS:
+                self._publish_chunk(run, table, chunk, base, publisher, spill)
+                chunk = []
+        if chunk:
+            self._publish_chunk(run, table, chunk, base, publisher, spill)
 
-    def _publish_ledger(self, run: Pass, table: str, staged: list[tuple[InboxFile, Path, int]],
-                        base: Manifest | None, publisher: Publisher, staging: Path) -> None:
-        """De-duplicate the staged rows against the published ones and append the rest."""
+    def _publish_chunk(self, run: Pass, table: str, chunk: list[tuple[int, InboxFile, pl.DataFrame, int]],
+                       base: Manifest | None, publisher: Publisher, spill: Path) -> None:
+        """De-duplicate a chunk against the rows published before it and append the rest.
+
+        "Before it" is the published version plus the chunks of this pass already written,
+        so the first occurrence of an id in file order is the one kept.
+        """
         key, columns = contract.KEY_COLUMN[table], list(contract.contract_columns(table))
-        file_names = {order: file.name for order, (file, _, _) in enumerate(staged, start=1)}
-        con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT,
-                                     "temp_directory": str(staging / "duckdb-spill")})
+        file_names = {order: file.name for order, file, _, _ in chunk}
+        con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": str(spill)})
         set_time_zone(con)
         row_key = duckdb.ColumnExpression(key).alias("row_key")
-        staged_rows = con.read_parquet([str(path) for _, path, _ in staged]).select(
-            row_key, *columns, "source_file", "source_order", contract.SOURCE_ROW)
+        staged = pl.concat([part for _, _, part, _ in chunk]).to_arrow()
+        staged_rows = con.from_arrow(staged).select(row_key, *columns, "source_order", contract.SOURCE_ROW)
         staged_rows.create_view("staged")
-        existing_files = base.files(table) if base else []
-        existing = (con.read_parquet(existing_files).select(row_key, *columns) if existing_files
+        earlier = publisher.files_so_far(table)
+        existing = (con.read_parquet(earlier).select(row_key, *columns) if earlier
                     else staged_rows.select("row_key", *columns).limit(0))
         existing.create_view("existing")
 
@@ -392,19 +398,12 @@ class Ingest:
         publishable = con.sql(internal_sql("ingest/publishable").sql)
         publishable.create_view("publishable")
         publisher.append(table, publishable.select(*columns).to_arrow_reader(batch_size=1_000_000))
-
         published = dict(con.sql(internal_sql("ingest/published_per_file").sql).fetchall())
-        quarantined = {order: 0 for order in file_names}
-        for frame in run.quarantine:
-            if frame.height and frame["table"][0] == table:
-                for name, count in frame.group_by("file").agg(pl.col("row").n_unique()).iter_rows():
-                    order = next((o for o, n in file_names.items() if n == name), None)
-                    if order is not None:
-                        quarantined[order] += count
-        for order, (file, _, rows) in enumerate(staged, start=1):
-            run.counts[table].published += published.get(order, 0)
-            run.record_file(file, "published", rows, published.get(order, 0), quarantined[order])
         con.close()
+        for order, file, _, rows in chunk:
+            run.counts[table].published += published.get(order, 0)
+            run.record_file(file, "published", rows, published.get(order, 0),
+                            run.rows_quarantined_by_file.get(file.name, 0))
 
     def _write_bookkeeping(self, run: Pass, publisher: Publisher) -> None:
         publisher.ensure("quarantine", QUARANTINE_SCHEMA)
@@ -418,13 +417,16 @@ class Ingest:
             publisher.ensure(table, _contract_arrow_schema(table))
 
     def _rollups(self, publisher: Publisher) -> str | None:
+        """Compute every rollup once for the state this pass wrote; return its as_of."""
         draft = publisher.draft()
-        reader = VersionReader(draft, self.warehouse)
-        for name in ROLLUPS:
-            cursor = reader.cursor()
-            publisher.replace(name, cursor.sql(internal_sql(f"ingest/{name}").sql).to_arrow_table())
-            cursor.close()
-        as_of = reader.cursor().sql(internal_sql("ingest/rollup_totals").sql).pl()["as_of"][0]
+        reader = VersionReader(draft, self.warehouse, exclude=ROLLUPS)
+        cursor = reader.cursor()
+        for name in ("donor_project_first", *ROLLUPS):  # later rollups read earlier ones
+            cursor.sql(internal_sql(f"ingest/{name}").sql).to_table(name)
+            if name in ROLLUPS:
+                publisher.replace(name, cursor.table(name).to_arrow_table())
+        as_of = cursor.table("rollup_totals").pl()["as_of"][0]
+        cursor.close()
         return as_of.astimezone(self.event.tz).isoformat() if as_of is not None else None
 
     def _report(self, run: Pass, manifest: Manifest | None, published: bool) -> dict:

@@ -133,12 +133,14 @@ def set_time_zone(connection) -> None:
 class VersionReader:
     """One pinned warehouse version, queryable through DuckDB views of its files."""
 
-    def __init__(self, manifest: Manifest, warehouse: Warehouse):
+    def __init__(self, manifest: Manifest, warehouse: Warehouse, exclude: tuple[str, ...] = ()):
         self.manifest = manifest
         self.version = manifest.version
         self._connection = duckdb.connect()
         self._lock = threading.Lock()
         for table in manifest.tables:
+            if table in exclude:
+                continue
             files = manifest.files(table) or [str(warehouse.schema_file(table))]
             self._connection.read_parquet(files).create_view(table)
 

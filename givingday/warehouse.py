@@ -227,6 +227,13 @@ class Publisher:
             tables[path.name] = TableState(delta.version(), files)
         return tables
 
+    def files_so_far(self, table: str) -> list[str]:
+        """The table's files as this pass has written them so far (absolute paths)."""
+        if table in self.changed:
+            delta = deltalake.DeltaTable(self.warehouse.table_path(table))
+            return [uri.removeprefix("file://") for uri in delta.file_uris()]
+        return self.base.files(table) if self.base else []
+
     def draft(self) -> Manifest:
         """The state this pass has written so far, readable before it is published."""
         return Manifest(root=self.warehouse.root, version=0, published_at="", as_of=None,

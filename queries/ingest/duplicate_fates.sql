@@ -1,6 +1,6 @@
 -- One row per staged ledger row that must not be published as new: a repeat of an id
 -- that is already published or that appears earlier in this pass.
--- Views: staged(row_key, <contract columns>, source_file, source_order, source_row) are the
+-- Views: staged(row_key, <contract columns>, source_order, source_row) are the
 -- valid rows of this pass; existing(row_key, <contract columns>) are the published rows.
 -- fate = 'duplicate' (identical content: the same row, dropped) or 'conflict' (different
 -- content: the first published version is kept, this one is quarantined).
@@ -17,7 +17,7 @@ candidates as (
     from existing semi join repeated_keys using (row_key)
     union all
     select row_key, source_order, source_row, false as is_published,
-           hash(*columns(* exclude (row_key, source_file, source_order, source_row))) as content
+           hash(*columns(* exclude (row_key, source_order, source_row))) as content
     from staged semi join repeated_keys using (row_key)
 ),
 ranked as (

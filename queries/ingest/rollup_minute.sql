@@ -1,12 +1,13 @@
 -- One row per minute with any money: public and matched money (fen), gifts, and donors
 -- seen for the first time in that minute (their cumulative sum is the donor count).
+-- Reads donor_project_first (materialised before this query).
 with gifts as (
     select date_trunc('minute', donated_at) as minute, sum(amount_fen)::bigint as public_fen,
            count(*) as donations
     from donations group by 1
 ),
 first_seen as (
-    select date_trunc('minute', min(donated_at)) as minute from donations group by donor_key
+    select date_trunc('minute', min(first_at)) as minute from donor_project_first group by donor_key
 ),
 new_donors as (select minute, count(*) as new_donors from first_seen group by 1),
 matched as (

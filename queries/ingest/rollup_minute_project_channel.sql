@@ -1,14 +1,9 @@
 -- One row per minute x project x channel with gifts: public money (fen), gifts, and the
 -- donors whose first gift to that project fell in this minute and channel (summing them
--- over a project gives its distinct donors).
-with first_gift as (
-    select project_id, donor_key, arg_min(channel, donated_at) as channel,
-           date_trunc('minute', min(donated_at)) as minute
-    from donations group by project_id, donor_key
-),
-new_donors as (
-    select minute, project_id, channel, count(*) as new_project_donors
-    from first_gift group by all
+-- over a project gives its distinct donors). Reads donor_project_first.
+with new_donors as (
+    select date_trunc('minute', first_at) as minute, project_id, channel, count(*) as new_project_donors
+    from donor_project_first group by all
 ),
 gifts as (
     select date_trunc('minute', donated_at) as minute, project_id, channel,

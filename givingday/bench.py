@@ -1,0 +1,135 @@
+"""`python -m givingday bench [--scale F]`: figures, not a timed test.
+
+Simulates an event at the given scale, ingests it in a child process (throughput and peak
+RSS of that process), then times every named query on the pinned version (median of N
+runs) and, in the same run, the same totals + project leaderboard computed two naive ways
+from the raw inbox files: pandas reading the Parquet, and a DuckDB scan of raw donations.
+Ratios against the named queries are what to compare across machines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from givingday import queries
+from givingday.event import load_event
+from givingday.simulate import simulate
+from givingday.warehouse import Warehouse
+
+TARGETS = {"query_ms": 50, "pandas_ratio": 50, "ingest_rows_per_s": 500_000, "ingest_rss_gb": 4}
+QUERY_CASES = [(name, {}) for name in queries.named_queries()] + [("timeline", {"grain": "minute"})]
+
+
+def _timed(function, repeats: int) -> tuple[float, object]:
+    """Median wall time in ms over `repeats` runs, and the last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def _ingest_in_child(inbox: Path, warehouse: Path) -> tuple[float, float, dict]:
+    report = warehouse.parent / "bench-report.json"
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox),
+                              "--warehouse", str(warehouse), "--report", str(report)],
+                             stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("givingday: bench ingest failed")
+    return seconds, usage.ru_maxrss / 1024 / 1024, json.loads(report.read_text())
+
+
+def _pandas_way(inbox: Path) -> tuple[int, int]:
+    import pandas as pd
+
+    donations = pd.read_parquet(inbox / "donations", columns=["donation_id", "project_id", "amount_fen", "donor_key"])
+    matches = pd.read_parquet(inbox / "matches", columns=["project_id", "amount_fen"])
+    projects = pd.read_parquet(sorted((inbox / "projects").glob("*.parquet"))[-1])
+    raised = int(donations["amount_fen"].sum() + matches["amount_fen"].sum())
+    donations["donation_id"].nunique(), donations["donor_key"].nunique()
+    gifts = donations.groupby("project_id").agg(public_fen=("amount_fen", "sum"), donations=("donation_id", "count"),
+                                                donors=("donor_key", "nunique"))
+    matched = matches.groupby("project_id")["amount_fen"].sum().rename("matched_fen")
+    board = projects[["project_id"]].merge(gifts, on="project_id", how="left").merge(matched, on="project_id", how="left")
+    board = board.fillna(0)
+    board["raised_fen"] = board["public_fen"] + board["matched_fen"]
+    board = board.sort_values(["raised_fen", "project_id"], ascending=[False, True])
+    return raised, int(board["raised_fen"].iloc[0])
+
+
+def _duckdb_raw_way(inbox: Path) -> tuple[int, int]:
+    con = queries.new_connection()
+    con.read_parquet(str(inbox / "donations" / "*.parquet")).create_view("raw_donations")
+    con.read_parquet(str(inbox / "matches" / "*.parquet")).create_view("raw_matches")
+    con.read_parquet(str(sorted((inbox / "projects").glob("*.parquet"))[-1])).create_view("raw_projects")
+    totals = con.sql(queries.internal_sql("bench/raw_totals").sql).fetchall()[0]
+    board = con.sql(queries.internal_sql("bench/raw_leaderboard").sql).fetchall()
+    con.close()
+    return int(totals[0]), int(board[0][1])
+
+
+def _named_way(reader) -> tuple[int, int]:
+    totals = reader.run("totals")
+    board = reader.run("projects_leaderboard")
+    return int(totals["raised_fen"][0]), int(board["raised_fen"][0])
+
+
+def bench(scale: float, workdir: Path | None, repeats: int, keep: bool) -> int:
+    root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="givingday-bench-"))
+    inbox, warehouse_dir = root / "inbox", root / "warehouse"
+    for folder in (inbox, warehouse_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"bench at scale {scale:g} in {root} ({platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, DuckDB {duckdb.__version__})", flush=True)
+    started = time.perf_counter()
+    made = simulate(load_event(), inbox, scale=scale)
+    print(f"simulate: {made['donations']:,} donations, {made['matches']:,} matches "
+          f"in {time.perf_counter() - started:.1f} s", flush=True)
+
+    seconds, rss_gb, report = _ingest_in_child(inbox, warehouse_dir)
+    rate = made["donations"] / seconds
+    rows = made["donations"] + made["matches"]
+    print(f"ingest: {seconds:.1f} s, {rate:,.0f} donations/s ({rows / seconds:,.0f} rows/s all tables), "
+          f"peak RSS {rss_gb:.2f} GB  [targets: >= {TARGETS['ingest_rows_per_s']:,} donations/s, "
+          f"<= {TARGETS['ingest_rss_gb']} GB]", flush=True)
+    assert report["rows"]["donations"]["published"] == made["donations"]
+
+    reader = queries.reader(Warehouse(warehouse_dir))
+    print(f"named queries on version {reader.version} (median of {repeats} runs, first run in brackets):")
+    worst = 0.0
+    for name, params in QUERY_CASES:
+        first, _ = _timed(lambda: reader.run(name, params), 1)
+        median, frame = _timed(lambda: reader.run(name, params), repeats)
+        worst = max(worst, median)
+        label = name + "".join(f" {k}={v}" for k, v in params.items())
+        print(f"  {label:<28} {median:8.2f} ms  ({first:.1f} ms)  {frame.height} rows")
+    print(f"  slowest named query: {worst:.2f} ms  [target: <= {TARGETS['query_ms']} ms]")
+
+    named_ms, named = _timed(lambda: _named_way(reader), repeats)
+    raw_ms, raw = _timed(lambda: _duckdb_raw_way(inbox), max(1, repeats // 5))
+    pandas_ms, naive = _timed(lambda: _pandas_way(inbox), 1)
+    if not (named == raw == naive):
+        print(f"  WARNING: the three ways disagree: named {named}, duckdb raw {raw}, pandas {naive}")
+    print("totals + project leaderboard, same figures three ways:")
+    print(f"  named queries (rollups)   {named_ms:10.2f} ms   1x")
+    print(f"  DuckDB scan of raw files  {raw_ms:10.2f} ms   {raw_ms / named_ms:,.0f}x slower")
+    print(f"  pandas on raw Parquet     {pandas_ms:10.2f} ms   {pandas_ms / named_ms:,.0f}x slower"
+          f"  [target: >= {TARGETS['pandas_ratio']}x]")
+    if not keep and not workdir:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
