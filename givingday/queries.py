@@ -133,10 +133,11 @@ def set_time_zone(connection) -> None:
 class VersionReader:
     """One pinned warehouse version, queryable through DuckDB views of its files."""
 
-    def __init__(self, manifest: Manifest, warehouse: Warehouse, exclude: tuple[str, ...] = ()):
+    def __init__(self, manifest: Manifest, warehouse: Warehouse, exclude: tuple[str, ...] = (),
+                 config: dict | None = None):
         self.manifest = manifest
         self.version = manifest.version
-        self._connection = duckdb.connect()
+        self._connection = duckdb.connect(config=config or {})
         self._lock = threading.Lock()
         for table in manifest.tables:
             if table in exclude:

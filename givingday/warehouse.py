@@ -33,6 +33,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 ENV_WAREHOUSE = "GIVINGDAY_WAREHOUSE"
+# Uncompressed pages write about a quarter faster and scan faster; the disk is cheap here.
+WRITER_PROPERTIES = deltalake.WriterProperties(compression="UNCOMPRESSED")
 DEFAULT_WAREHOUSE = Path("data/warehouse")
 
 
@@ -196,7 +198,7 @@ class Publisher:
         path = self.warehouse.table_path(table)
         path.parent.mkdir(parents=True, exist_ok=True)
         reader = data if isinstance(data, pa.RecordBatchReader) else pa.table(data)
-        deltalake.write_deltalake(path, reader, mode=mode,
+        deltalake.write_deltalake(path, reader, mode=mode, writer_properties=WRITER_PROPERTIES,
                                   schema_mode="overwrite" if mode == "overwrite" else None)
         schema_file = self.warehouse.schema_file(table)
         if mode == "overwrite" or not schema_file.exists():
