@@ -198,7 +198,7 @@ def _conform_column(name: str, actual: pl.DataType, expected: pl.DataType) -> pl
 
 
 def conform(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Select the contract's columns in order, normalised; raise BrokenFile if impossible."""
+    """The contract's columns in order, normalised; raise BrokenFile if impossible."""
     expected = contract_columns(table)
     missing = [name for name in expected if name not in frame.columns]
     if missing:

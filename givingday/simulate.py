@@ -598,7 +598,7 @@ def simulate(event: Event, inbox: Path, scale: float = 1.0, seed: int = 2022, li
     snapshot_at = event.start - dt.timedelta(hours=12)
     writer.snapshot("organizations", snapshot_at, simulation.reference.organizations)
     writer.snapshot("projects", snapshot_at, simulation.projects_snapshot())
-    live_from = (live_from or event.start).replace(second=0, microsecond=0)
+    live_from = (live_from or event.start).astimezone(event.tz).replace(second=0, microsecond=0)
     clock_start = time.monotonic()
     totals = {"donations": 0, "matches": 0, "public_fen": 0, "matched_fen": 0}
     for batch in simulation.run():

@@ -11,12 +11,17 @@ import polars as pl
 import streamlit as st
 
 from givingday import queries
-from givingday.warehouse import Warehouse
+from givingday.warehouse import Warehouse, resolve
 
 
 @st.cache_resource
+def _warehouse(root: str) -> Warehouse:
+    return Warehouse(root)
+
+
 def warehouse() -> Warehouse:
-    return Warehouse()
+    """The warehouse named by GIVINGDAY_WAREHOUSE (else data/warehouse)."""
+    return _warehouse(str(resolve()))
 
 
 def published_version() -> int | None:
