@@ -59,7 +59,8 @@ def cmd_ingest(args) -> int:
         while True:
             report = ingest.run_once()
             write_report(report, args.report)
-            print(_summary(report), file=sys.stderr if args.watch else sys.stdout, flush=True)
+            if report["published"] or not args.watch:  # a watcher stays quiet while idle
+                print(_summary(report), file=sys.stderr if args.watch else sys.stdout, flush=True)
             if not args.watch:
                 return 0
             time.sleep(args.interval)
@@ -148,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the dashboard (with --demo: simulate and ingest too)")
     serve.add_argument("--demo", action="store_true", help="live demo data in a temporary folder")
     serve.add_argument("--port", type=int, default=8501)
-    serve.add_argument("--scale", type=float, default=0.25, help="demo data scale")
+    serve.add_argument("--scale", type=float, default=1.0, help="demo data scale")
     serve.add_argument("--speed", type=float, default=120.0, help="demo replay speed")
     serve.add_argument("--warehouse")
     serve.add_argument("--inbox")

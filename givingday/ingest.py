@@ -8,13 +8,15 @@ One pass:
     file re-delivered with new content as a conflict (the first version stays);
  3. snapshots (organizations, then projects): the newest valid file wins; its bad rows
     are quarantined, the rest published; older files are recorded as superseded;
- 4. ledgers (donations, then matches), file by file: a broken file is quarantined whole;
-    rows are checked against the contract (dataframely) and the reference data; valid
-    rows are staged on disk, so memory does not grow with the size of a pass;
- 5. de-duplicate by id against the published rows and within the pass (identical repeats
-    are the same row; a conflicting repeat is quarantined); reversals need their original;
- 6. append to the Delta tables, compute the rollups of the new state, and publish it all
-    as one warehouse version (see warehouse.py); write the report.
+ 4. ledgers (donations, then matches), file by file in name order: a broken file is
+    quarantined whole; rows are checked against the contract (dataframely) and the
+    reference data; valid rows gather into chunks of at most CHUNK_ROWS, so memory does
+    not grow with the size of a pass;
+ 5. each chunk is de-duplicated by id against everything written before it (identical
+    repeats are the same row; a conflicting repeat is quarantined, the first version
+    stays), reversals need their original, and the rest is appended to its Delta table;
+ 6. the rollups of the new state are computed once, and everything is published as one
+    warehouse version (see warehouse.py); the report is written.
 """
 
 from __future__ import annotations
@@ -461,6 +463,8 @@ class Ingest:
             publisher.replace(name, frame.to_arrow())
         for table in contract.TABLES:
             publisher.ensure(table, _contract_arrow_schema(table))
+        for table in (*contract.LEDGER_TABLES, "quarantine", "ingested_files"):
+            publisher.compact_if_fragmented(table)
 
     def _rollups(self, publisher: Publisher, spill: Path) -> str | None:
         """Compute every rollup once for the state this pass wrote; return its as_of."""

@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 ENV_WAREHOUSE = "GIVINGDAY_WAREHOUSE"
 # Uncompressed pages write about a quarter faster and scan faster; the disk is cheap here.
 WRITER_PROPERTIES = deltalake.WriterProperties(compression="UNCOMPRESSED")
+MAX_FILES_PER_TABLE = 64
 DEFAULT_WAREHOUSE = Path("data/warehouse")
 
 
@@ -211,6 +212,20 @@ class Publisher:
 
     def replace(self, table: str, data) -> None:
         self._write(table, data, "overwrite")
+
+    def compact_if_fragmented(self, table: str, max_files: int = MAX_FILES_PER_TABLE) -> bool:
+        """Merge small files once a table has many (live ingest appends a few rows a pass).
+
+        Compaction is a Delta commit like any other, published with this pass; the files it
+        replaces stay on disk for readers still pinned to older versions.
+        """
+        if table not in self.changed:
+            return False
+        delta = deltalake.DeltaTable(self.warehouse.table_path(table))
+        if len(delta.file_uris()) <= max_files:
+            return False
+        delta.optimize.compact(writer_properties=WRITER_PROPERTIES)
+        return True
 
     def ensure(self, table: str, schema: pa.Schema) -> None:
         """Create an empty table if the warehouse has none by that name yet."""

@@ -252,3 +252,17 @@ def test_query_errors_exit_non_zero_with_one_line(args, inbox, warehouse, capsys
 def test_query_on_an_empty_warehouse_says_no_data(tmp_path):
     result = run_cli("query", "totals", "--warehouse", str(tmp_path / "empty"))
     assert result.returncode == 4 and "no published version" in result.stderr
+
+
+def test_many_small_passes_are_compacted_without_changing_figures(inbox, warehouse, capsys, monkeypatch):
+    from givingday import warehouse as warehouse_module
+
+    monkeypatch.setattr(warehouse_module, "MAX_FILES_PER_TABLE", 3)
+    monkeypatch.setattr(warehouse_module.Publisher.compact_if_fragmented, "__defaults__", (3,))
+    reference_inbox(inbox)
+    for n in range(6):
+        write(inbox, "donations", f"donations-20220427T1{n}0000-00000{n}.parquet", [gift(f"D{n}", "P1", 100, at(27, 10 + n))])
+        ingest(inbox, warehouse, capsys)
+    manifest = Warehouse(warehouse).manifest()
+    assert len(manifest.tables["donations"].files) <= 3
+    assert query("totals", warehouse, capsys)[0]["public_fen"] == 600
