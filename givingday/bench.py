@@ -113,8 +113,8 @@ def bench(scale: float, workdir: Path | None, repeats: int, keep: bool) -> int:
     print(f"named queries on version {reader.version} (median of {repeats} runs, first run in brackets):")
     worst = 0.0
     for name, params in QUERY_CASES:
-        first, _ = _timed(lambda: reader.run(name, params), 1)
-        median, frame = _timed(lambda: reader.run(name, params), repeats)
+        first, _ = _timed(lambda name=name, params=params: reader.run(name, params), 1)
+        median, frame = _timed(lambda name=name, params=params: reader.run(name, params), repeats)
         worst = max(worst, median)
         label = name + "".join(f" {k}={v}" for k, v in params.items())
         print(f"  {label:<28} {median:8.2f} ms  ({first:.1f} ms)  {frame.height} rows")

@@ -55,15 +55,18 @@ def cmd_ingest(args) -> int:
 
     event = load_event(args.event)
     ingest = Ingest(event, _inbox(args.inbox), Warehouse(args.warehouse))
+
+    def tell(report: dict) -> None:
+        write_report(report, args.report)
+        if report["published"] or not args.watch:  # a watcher stays quiet while idle
+            print(_summary(report), file=sys.stderr if args.watch else sys.stdout, flush=True)
+
     try:
-        while True:
-            report = ingest.run_once()
-            write_report(report, args.report)
-            if report["published"] or not args.watch:  # a watcher stays quiet while idle
-                print(_summary(report), file=sys.stderr if args.watch else sys.stdout, flush=True)
-            if not args.watch:
-                return 0
-            time.sleep(args.interval)
+        if args.watch:
+            ingest.watch(args.interval, tell)
+        else:
+            tell(ingest.run_once())
+        return 0
     except WarehouseLocked as exc:
         return fail(str(exc), EXIT_LOCKED)
     except KeyboardInterrupt:

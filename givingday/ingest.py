@@ -242,20 +242,31 @@ class Ingest:
         self.event, self.inbox, self.warehouse = event, Path(inbox), warehouse
 
     def run_once(self) -> dict:
-        started = time.monotonic()
+        """One pass under the warehouse's write lock."""
         with self.warehouse.write_lock():
-            publisher = self.warehouse.publisher()
-            restored = publisher.recover()
-            base = publisher.base
-            run = Pass(version=(base.version if base else 0) + 1,
-                       now=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
-            spill = self.warehouse.root / "spill" / f"pass-{run.version}"  # DuckDB's overflow
-            shutil.rmtree(spill, ignore_errors=True)
-            spill.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                report = self._pass(run, base, publisher, spill)
-            finally:
-                shutil.rmtree(spill.parent, ignore_errors=True)
+            return self._locked_pass()
+
+    def watch(self, interval: float, on_report) -> None:
+        """Pass after pass, holding the write lock throughout: one writer owns the warehouse."""
+        with self.warehouse.write_lock():
+            while True:
+                on_report(self._locked_pass())
+                time.sleep(interval)
+
+    def _locked_pass(self) -> dict:
+        started = time.monotonic()
+        publisher = self.warehouse.publisher()
+        restored = publisher.recover()
+        base = publisher.base
+        run = Pass(version=(base.version if base else 0) + 1,
+                   now=dt.datetime.now(dt.UTC).replace(microsecond=0))
+        spill = self.warehouse.root / "spill" / f"pass-{run.version}"  # DuckDB's overflow
+        shutil.rmtree(spill, ignore_errors=True)
+        spill.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            report = self._pass(run, base, publisher, spill)
+        finally:
+            shutil.rmtree(spill.parent, ignore_errors=True)
         report["restored_tables"] = restored
         report["duration_s"] = round(time.monotonic() - started, 3)
         return report

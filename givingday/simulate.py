@@ -168,7 +168,7 @@ def build_reference(event: Event, calib: dict, rng: np.random.Generator,
     org_kind, org_adcode = orgs["kind"].to_list(), orgs["district_adcode"].to_list()
     rows, weights = [], np.zeros(n_projects)
     sigma = calib["donors"]["project_popularity_sigma"]
-    for i, (org, category) in enumerate(zip(org_of, categories)):
+    for i, (org, category) in enumerate(zip(org_of, categories, strict=True)):
         adcode = org_adcode[org]
         if adcode == event.region_adcode:
             adcode = int(rng.choice(district_codes, p=populations / populations.sum()))
@@ -467,7 +467,7 @@ class Simulation:
         hours = [h for h in range(self.hours) if first <= self.hour_start(h).hour < last]
         weights = np.array([profile[self.hour_start(h).hour] for h in hours], dtype=float)
         budget = int(pools[0].budget_fen * self.budget_factor)
-        return dict(zip(hours, _largest_remainder(budget, weights).tolist()))
+        return dict(zip(hours, _largest_remainder(budget, weights).tolist(), strict=True))
 
     def _step_matches(self, rng, pool, hour: int, start: dt.datetime) -> pl.DataFrame:
         amount = self.step_plan.get(hour, 0)
@@ -495,7 +495,7 @@ class Simulation:
         chosen = random.filter(pl.Series(rng.random(random.height) < share))
         delays = rng.integers(HOUR_US, 6 * HOUR_US, chosen.height)
         last = _epoch_us(self.event.end) - 1_000_000
-        for row, delay in zip(chosen.iter_rows(named=True), delays):
+        for row, delay in zip(chosen.iter_rows(named=True), delays, strict=True):
             due = min(_epoch_us(row["matched_at"]) + int(delay), last)
             self.state.pending_reversals.append((due, row))
 

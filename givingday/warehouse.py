@@ -261,7 +261,7 @@ class Publisher:
         version = (self.base.version if self.base else 0) + 1
         manifest = Manifest(
             root=self.warehouse.root, version=version,
-            published_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            published_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             as_of=as_of, event_id=event_id, tables=self._table_states(),
         )
         _atomic_write(self.warehouse.root / "versions" / f"{version:06d}.json",

@@ -5,7 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from givingday.event import load_event
-from givingday.ui import data, format as fmt
+from givingday.ui import data
+from givingday.ui import format as fmt
 
 event = load_event()
 lang = "en" if st.query_params.get("lang") == "en" else "zh"

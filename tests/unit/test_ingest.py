@@ -11,8 +11,7 @@ import time
 import pytest
 
 from givingday.warehouse import Warehouse
-from tests.helpers import (ROOT, at, credit, gift, ingest, project, query, reference_inbox, run_cli,
-                           write)
+from tests.helpers import ROOT, at, credit, gift, ingest, project, query, reference_inbox, run_cli, write
 
 
 def test_rerun_on_the_same_inbox_is_a_no_op(inbox, warehouse, capsys):

@@ -1,8 +1,8 @@
 """The named queries as a public interface: documented, parameterised, all present."""
 
-from givingday.queries import QueryError, named_queries
-
 import pytest
+
+from givingday.queries import QueryError, named_queries
 
 SPEC_COLUMNS = {
     "totals": ["raised_fen", "public_fen", "matched_fen", "donations", "donors", "projects", "as_of"],
