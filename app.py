@@ -2,9 +2,18 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="公益日 · 数据看板", page_icon="❤", layout="wide")
+from givingday.ui.i18n import lang, t
 
+st.set_page_config(page_title="公益日 · 数据看板 | Giving day dashboard", page_icon="❤", layout="wide",
+                   initial_sidebar_state="collapsed")
+language = lang()
 navigation = st.navigation([
-    st.Page("pages/overview.py", title="总览 Overview", url_path="overview", default=True),
-])
+    st.Page("pages/overview.py", title=t("nav.overview", language), url_path="overview", default=True),
+    st.Page("pages/boards.py", title=t("nav.boards", language), url_path="boards"),
+    st.Page("pages/categories.py", title=t("nav.categories", language), url_path="categories"),
+    st.Page("pages/districts.py", title=t("nav.districts", language), url_path="districts"),
+    st.Page("pages/funds.py", title=t("nav.funds", language), url_path="funds"),
+    st.Page("pages/projects.py", title=t("nav.projects", language), url_path="projects"),
+    st.Page("pages/open_data.py", title=t("nav.data", language), url_path="data"),
+], position="top")
 navigation.run()

@@ -41,8 +41,9 @@ from givingday.warehouse import Manifest, Publisher, Warehouse
 
 # in dependency order: a rollup may read those before it
 ROLLUPS = ("rollup_minute_project_channel", "rollup_minute_project_donors", "rollup_minute_pool",
+           "rollup_minute_project_pool", "rollup_latest_gifts",
            "rollup_project_pool",
-           "rollup_minute", "rollup_project", "rollup_totals")
+           "rollup_minute", "rollup_totals", "rollup_project")
 # DuckDB's memory per phase, so the whole ingest stays under 4 GB at 50 million gifts: the
 # ledger phase also holds a chunk in polars; the rollup phase holds nothing else.
 LEDGER_DUCKDB_MEMORY = "1GB"
@@ -56,6 +57,12 @@ QUARANTINE_SCHEMA = pa.schema([
     ("row", pa.int64()), ("column", pa.string()), ("rule", pa.string()),
     ("value", pa.string()), ("detail", pa.string()),
     ("quarantined_at", pa.timestamp("us", tz="UTC")),
+])
+CORRECTIONS_SCHEMA = pa.schema([
+    ("version", pa.int64()), ("recorded_at", pa.timestamp("us", tz="UTC")),
+    ("as_of", pa.timestamp("us", tz="UTC")), ("previous_raised_fen", pa.int64()),
+    ("raised_fen", pa.int64()), ("change_fen", pa.int64()), ("reversed_fen", pa.int64()),
+    ("reason", pa.string()),
 ])
 FILES_SCHEMA = pa.schema([
     ("file", pa.string()), ("table", pa.string()), ("size", pa.int64()),
@@ -328,7 +335,8 @@ class Ingest:
             return self._report(run, base, published=False)
         self._write_bookkeeping(run, publisher)
         with run.timed("rollups"):
-            as_of = self._rollups(publisher, spill)
+            as_of, totals = self._rollups(publisher, spill)
+        self._record_correction(run, reader, totals, publisher)
         manifest = publisher.commit(as_of, self.event.id)
         report = self._report(run, manifest, published=True)
         publisher.save_report(manifest.version, report)
@@ -477,8 +485,8 @@ class Ingest:
         for table in (*contract.LEDGER_TABLES, "quarantine", "ingested_files"):
             publisher.compact_if_fragmented(table)
 
-    def _rollups(self, publisher: Publisher, spill: Path) -> str | None:
-        """Compute every rollup once for the state this pass wrote; return its as_of."""
+    def _rollups(self, publisher: Publisher, spill: Path) -> tuple[str | None, dict]:
+        """Compute every rollup once for the state this pass wrote; return as_of and totals."""
         draft = publisher.draft()
         reader = VersionReader(draft, self.warehouse, exclude=ROLLUPS,
                                config=_duckdb_limits(spill, ROLLUP_DUCKDB_MEMORY))
@@ -486,9 +494,29 @@ class Ingest:
         for name in ROLLUPS:
             cursor.sql(internal_sql(f"ingest/{name}").sql).to_table(name)
             publisher.replace(name, cursor.table(name).to_arrow_table())
-        as_of = cursor.table("rollup_totals").pl()["as_of"][0]
+        totals = cursor.sql(internal_sql("ingest/ledger_totals").sql).pl().row(0, named=True)
         cursor.close()
-        return as_of.astimezone(self.event.tz).isoformat() if as_of is not None else None
+        as_of = totals["as_of"]
+        return (as_of.astimezone(self.event.tz).isoformat() if as_of is not None else None), totals
+
+    def _record_correction(self, run: Pass, reader: VersionReader | None, totals: dict,
+                           publisher: Publisher) -> None:
+        """A published total never falls silently: log every fall with its reason."""
+        publisher.ensure("corrections", CORRECTIONS_SCHEMA)
+        if reader is None or "rollup_totals" not in reader.manifest.tables:
+            return
+        before = reader.cursor().sql(internal_sql("ingest/ledger_totals").sql).pl().row(0, named=True)
+        change = totals["raised_fen"] - before["raised_fen"]
+        if change >= 0:
+            return
+        reversed_now = totals["reversed_fen"] - before["reversed_fen"]
+        publisher.append("corrections", pa.Table.from_pylist([{
+            "version": run.version, "recorded_at": run.now, "as_of": totals["as_of"],
+            "previous_raised_fen": before["raised_fen"], "raised_fen": totals["raised_fen"],
+            "change_fen": change, "reversed_fen": reversed_now,
+            "reason": "match credits reversed (risk control or refunds)" if reversed_now < 0
+            else "published rows corrected",
+        }], schema=CORRECTIONS_SCHEMA))
 
     def _report(self, run: Pass, manifest: Manifest | None, published: bool) -> dict:
         return {
@@ -530,7 +558,16 @@ def event_tables(event: Event) -> dict[str, pl.DataFrame]:
              "population": d.population} for d in event.districts]),
         "event_pools": pl.DataFrame([
             {"pool_id": p.pool_id, "name": p.name_zh, "name_en": p.name_en, "sponsor": p.sponsor_zh,
-             "budget_fen": p.budget_fen, "mechanism": p.mechanism} for p in event.pools]),
+             "budget_fen": p.budget_fen, "mechanism": p.mechanism, "ratio": p.ratio,
+             "rule": p.rule_zh, "rule_en": p.rule_en} for p in event.pools],
+            schema_overrides={"ratio": pl.Float64}),
+        "event_pool_shares": pl.DataFrame([
+            {"pool_id": p.pool_id, "day": day, "share_fen": share,
+             "opens_at": dt.datetime.combine(day, p.daily_opens_at or dt.time(0), event.tz),
+             "closes_at": dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), event.tz)}
+            for p in event.pools for day, share in zip(event.days, p.daily_shares_fen, strict=False)],
+            schema={"pool_id": pl.String, "day": pl.Date, "share_fen": pl.Int64,
+                    "opens_at": pl.Datetime("us", "UTC"), "closes_at": pl.Datetime("us", "UTC")}),
         "event_info": pl.DataFrame([{
             "event_id": event.id, "name": event.name_zh, "name_en": event.name_en,
             "time_zone": str(event.tz), "starts_at": event.start, "ends_at": event.end,

@@ -159,6 +159,9 @@ class VersionReader:
         cursor = self.cursor()
         try:
             return cursor.sql(query.sql, params=bound or None).limit(ROW_CAP).pl()
+        except duckdb.Error as exc:
+            first_line = str(exc).strip().splitlines()[0]
+            raise QueryError(f"query {query.name} failed on version {self.version}: {first_line}") from exc
         finally:
             cursor.close()
 

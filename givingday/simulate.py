@@ -129,15 +129,20 @@ def _organisations(event: Event, calib: dict, rng: np.random.Generator) -> pl.Da
     for name, adcode in bodies[: counts["district_charity"]]:
         rows.append((name + "慈善会", "district_charity", adcode))
     district_codes = [d.adcode for d in event.districts]
+    taken = {row[0] for row in rows}
     for kind, names, n in (("social_org", SOCIAL_NAMES, counts["social_org"]),
                            ("volunteer_org", VOLUNTEER_NAMES, counts["volunteer_org"])):
         for i in range(n):
-            city_level = rng.random() < 0.5
-            adcode = event.region_adcode if city_level else int(rng.choice(district_codes))
-            place = event.region_name_zh if city_level else \
-                next(d.name_zh for d in event.districts if d.adcode == adcode)
-            rows.append((f"{place}{names[i % len(names)]}{'' if i < len(names) else i // len(names) + 1}",
-                         kind, adcode))
+            while True:  # a place and a kind of body not taken yet
+                city_level = rng.random() < 0.3
+                adcode = event.region_adcode if city_level else int(rng.choice(district_codes))
+                place = event.region_name_zh if city_level else \
+                    next(d.name_zh for d in event.districts if d.adcode == adcode)
+                name = f"{place}{names[(i + int(rng.integers(len(names)))) % len(names)]}"
+                if name not in taken:
+                    break
+            taken.add(name)
+            rows.append((name, kind, adcode))
     n = len(rows)
     alphabet = np.array(list("0123456789ABCDEFGHJKLMNPQRTUWXY"))
     codes = ["53" + "".join(rng.choice(alphabet, 16)) for _ in range(n)]

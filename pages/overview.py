@@ -1,38 +1,88 @@
-"""总览 Overview: the live totals line (the full overview comes with the public pages)."""
-
-import datetime as dt
+"""总览 Overview: the headline, how it grew, who leads, where it goes, what match money is left."""
 
 import streamlit as st
 
-from givingday.event import load_event
-from givingday.ui import data
+from givingday.ui import blocks, charts, chrome, maps, tables
 from givingday.ui import format as fmt
+from givingday.ui.i18n import pick
 
-event = load_event()
-lang = "en" if st.query_params.get("lang") == "en" else "zh"
-st.title(event.name_en if lang == "en" else event.name_zh)
-
-
-@st.fragment(run_every=5)
-def live_totals() -> None:
-    version = data.published_version()
-    if version is None:
-        st.info("No data yet: the first figures appear as soon as they are published." if lang == "en"
-                else "暂无数据：第一批数据发布后即显示。")
-        return
-    totals = data.query("totals", version).row(0, named=True)
-    now = dt.datetime.now(event.tz)
-    columns = st.columns(4)
-    labels = (("Raised", "Donations", "Donors", "Projects") if lang == "en"
-              else ("筹款总额", "捐赠人次", "捐赠人数", "项目"))
-    columns[0].metric(labels[0], fmt.yuan(totals["raised_fen"], lang))
-    columns[1].metric(labels[1], fmt.count(totals["donations"], "人次", "gifts", lang))
-    columns[2].metric(labels[2], fmt.count(totals["donors"], "人", "", lang))
-    columns[3].metric(labels[3], fmt.count(totals["projects"], "个", "", lang))
-    as_of = dt.datetime.fromisoformat(totals["as_of"]) if isinstance(totals["as_of"], str) else totals["as_of"]
-    st.caption(("Data as of " if lang == "en" else "数据截至 ")
-               + f"{fmt.local_time(as_of, event.tz, lang)} ({fmt.age(as_of, now, lang)})"
-               + f" · v{version}")
+page = chrome.start("nav.overview")
 
 
-live_totals()
+@chrome.section
+def headline(page: chrome.Page) -> None:
+    totals = page.query("totals").row(0, named=True)
+    blocks.hero(page.t("raised"), fmt.yuan(totals["raised_fen"], page.lang),
+                blocks.public_matched_split(totals["public_fen"], totals["matched_fen"], page.lang))
+    chrome.stamp(page)
+    blocks.tiles([
+        (page.t("donations"), fmt.count(totals["donations"], "人次", "", page.lang)),
+        (page.t("donors"), fmt.count(totals["donors"], "人", "", page.lang)),
+        (page.t("projects"), fmt.count(totals["projects"], "个", "", page.lang)),
+    ])
+    corrections = page.query("corrections")
+    if corrections.height:
+        last = corrections.row(0, named=True)
+        blocks.correction_note(
+            (f"更正：{fmt.local_time(last['recorded_at'], page.event.tz)} 因配捐撤回，总额减少 "
+             f"{fmt.yuan(-last['change_fen'])}。详见“公开数据”页的更正记录。") if page.lang == "zh" else
+            (f"Correction: on {fmt.local_time(last['recorded_at'], page.event.tz, 'en')} reversed match credits "
+             f"lowered the total by {fmt.yuan(-last['change_fen'], 'en')}. See the corrections log on Open data."))
+
+
+@chrome.section
+def growth(page: chrome.Page) -> None:
+    st.subheader("筹款是怎样增长的？" if page.lang == "zh" else "How did the total grow?")
+    timeline = page.query("timeline")
+    st.caption("虚线：日期分界、每天10:00配捐开启、灯光秀。" if page.lang == "zh"
+               else "Dashed lines: day boundaries, matching opening at 10:00 each day, the light show.")
+    shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
+                                            "matched_fen": page.t("matched"),
+                                            "cumulative_raised_fen": page.t("raised")}, page.lang)
+    tables.chart_and_table(charts.cumulative_raised(timeline, page.event, page.lang), shown, timeline,
+                           "timeline", page.lang, "python -m givingday query timeline --format csv", height=300)
+
+
+@chrome.section
+def leaders(page: chrome.Page) -> None:
+    st.subheader("哪些项目领先？" if page.lang == "zh" else "Which projects lead?")
+    board = page.query("board_projects").head(5)
+    for row in board.iter_rows(named=True):
+        blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
+                            page.lang, prefix=f"{row['rank']}. ")
+    st.page_link("pages/boards.py", label="→ " + page.t("nav.boards"))
+
+
+@chrome.section
+def categories(page: chrome.Page) -> None:
+    st.subheader("钱去了哪里？" if page.lang == "zh" else "Where does the money go?")
+    frame = page.query("categories")
+    st.altair_chart(charts.category_shares(frame, page.lang), width="stretch")
+
+
+@chrome.section
+def pools(page: chrome.Page) -> None:
+    st.subheader("配捐还剩多少？" if page.lang == "zh" else "How much match money is left?")
+    for row in page.query("pools").iter_rows(named=True):
+        left = row["remaining_fen"] / row["budget_fen"] if row["budget_fen"] else 0
+        st.markdown(f"**{pick(row['name'], row['name_en'], page.lang)}** · {page.t('remaining')} "
+                    f"{fmt.yuan(row['remaining_fen'], page.lang)} / {fmt.yuan(row['budget_fen'], page.lang)}")
+        blocks.progress(left, "#D55E00", f"{page.t('remaining')} {left:.0%}")
+    st.page_link("pages/funds.py", label="→ " + page.t("nav.funds"))
+
+
+@chrome.section
+def small_map(page: chrome.Page) -> None:
+    st.subheader("各区县筹了多少？" if page.lang == "zh" else "How much did each district raise?")
+    deck, _ = maps.district_map(page.query("districts"), page.event, "raised_fen", page.lang)
+    st.pydeck_chart(deck, height=320, key="overview-map")
+    st.page_link("pages/districts.py", label="→ " + page.t("nav.districts"))
+
+
+headline(page)
+growth(page)
+leaders(page)
+categories(page)
+pools(page)
+small_map(page)
+chrome.finish(page)

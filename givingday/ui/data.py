@@ -1,17 +1,24 @@
-"""How pages get figures: named queries on the published version, cached by version.
+"""How pages get figures: named queries on one pinned version, cached by version.
 
 All sessions share one reader per version (st.cache_resource) and one result per
 (version, query, parameters) (st.cache_data), so a rerun costs milliseconds and a new
-version invalidates exactly what changed.
+version invalidates exactly what changed. When a query fails, the last good result of
+the same query and parameters is served, flagged, instead of an error.
 """
 
 from __future__ import annotations
+
+import threading
 
 import polars as pl
 import streamlit as st
 
 from givingday import queries
-from givingday.warehouse import Warehouse, resolve
+from givingday.warehouse import Warehouse, WarehouseError, resolve
+
+
+class Unavailable(Exception):
+    """A figure that cannot be computed now and has no earlier good value."""
 
 
 @st.cache_resource
@@ -25,14 +32,36 @@ def warehouse() -> Warehouse:
 
 
 def published_version() -> int | None:
-    return warehouse().current_version()
+    try:
+        return warehouse().current_version()
+    except OSError:
+        return None
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _run(version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
-    return queries.reader(warehouse(), version).run(name, dict(params))
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
+    return queries.reader(_warehouse(root), version).run(name, dict(params))
 
 
-def query(name: str, version: int, **params: str) -> pl.DataFrame:
-    """A named query's result on `version` (pin one version per screen)."""
-    return _run(version, name, tuple(sorted(params.items())))
+@st.cache_resource
+def _last_good() -> tuple[dict, threading.Lock]:
+    return {}, threading.Lock()
+
+
+def query(name: str, version: int, **params) -> pl.DataFrame:
+    """A named query's result on `version`; parameters that are None are left out."""
+    bound = tuple(sorted((k, str(v)) for k, v in params.items() if v is not None))
+    root = str(resolve())
+    last_good, lock = _last_good()
+    try:
+        frame = _run(root, version, name, bound)
+    except (queries.QueryError, WarehouseError, OSError) as exc:
+        with lock:
+            fallback = last_good.get((root, name, bound))
+        if fallback is None:
+            raise Unavailable(str(exc)) from exc
+        st.session_state["served_stale"] = True
+        return fallback
+    with lock:
+        last_good[(root, name, bound)] = frame
+    return frame

@@ -1,0 +1,58 @@
+"""Small HTML pieces the pages share: the hero figure, figure tiles, progress bars, legends,
+links to project pages. Text that comes from data is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from givingday.ui import format as fmt
+from givingday.ui.i18n import t
+
+PROJECTS_PAGE = "pages/projects.py"
+
+
+def hero(label: str, value: str, split_html: str = "") -> None:
+    st.html(f'<p class="gd-label">{escape(label)}</p><p class="gd-hero">{escape(value)}</p>'
+            + (f'<p class="gd-split">{split_html}</p>' if split_html else ""))
+
+
+def public_matched_split(public_fen: int, matched_fen: int, language: str) -> str:
+    return (f'{t("public", language)} <b class="gd-public">{fmt.yuan(public_fen, language)}</b> · '
+            f'{t("matched", language)} <b class="gd-matched">{fmt.yuan(matched_fen, language)}</b>')
+
+
+def tiles(items: list[tuple[str, str]]) -> None:
+    """A responsive grid of (label, value) figures."""
+    cells = "".join(f'<div class="gd-kpi"><div class="l">{escape(label)}</div><div class="v">{escape(value)}</div></div>'
+                    for label, value in items)
+    st.html(f'<div class="gd-kpis">{cells}</div>')
+
+
+def progress(fraction: float, colour: str = "#0072B2", label: str = "") -> None:
+    width = max(0.0, min(1.0, fraction)) * 100
+    st.html(f'<div class="gd-bar" role="img" aria-label="{escape(label)}">'
+            f'<span style="width:{width:.1f}%;background:{colour}"></span></div>')
+
+
+def swatch_legend(items: list[tuple[str, str]]) -> None:
+    """(css colour, label) pairs."""
+    st.html('<div class="gd-legend">' + "<br/>".join(
+        f'<span class="gd-swatch" style="background:{colour}"></span>{escape(label)}' for colour, label in items)
+        + "</div>")
+
+
+def rank_move(change: int | None) -> str:
+    if change is None or change == 0:
+        return "–"
+    return f"▲{change}" if change > 0 else f"▼{-change}"
+
+
+def project_link(project_id: str, name: str, language: str, prefix: str = "") -> None:
+    params = {"project": project_id} | ({"lang": language} if language != "zh" else {})
+    st.page_link(PROJECTS_PAGE, label=f"{prefix}{name}", query_params=params)
+
+
+def correction_note(text: str) -> None:
+    st.html(f'<p class="gd-note">{escape(text)}</p>')

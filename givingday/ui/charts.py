@@ -1,0 +1,149 @@
+"""Altair chart builders shared by the pages. Each chart answers one question; money
+arrives in fen and is plotted in 亿 (Chinese) or millions of yuan (English)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import polars as pl
+
+from givingday.event import Event
+from givingday.ui.i18n import pick, t
+
+PUBLIC = "#0072B2"
+MATCHED = "#D55E00"
+HEIGHT = 260
+
+
+def _unit(language: str) -> tuple[float, str]:
+    """Divide fen by this to plot; the axis unit."""
+    return (1e10, "亿元") if language == "zh" else (1e8, "M yuan")
+
+
+def _local(frame: pl.DataFrame, column: str, event: Event) -> pl.DataFrame:
+    """Vega-Lite shows times in the browser's zone: hand it event-local wall times."""
+    return frame.with_columns(pl.col(column).dt.convert_time_zone(str(event.tz)).dt.replace_time_zone(None))
+
+
+def _marks(event: Event, language: str) -> alt.Chart:
+    """Day boundaries, the daily 10:00 openings of matching and the light show."""
+    rows = [{"at": dt.datetime.combine(day, dt.time(0)), "kind": t("day_boundary", language)} for day in event.days[1:]]
+    rows += [{"at": opens.replace(tzinfo=None), "kind": t("match_opens", language)} for opens in event.matching_opens()]
+    if event.light_show_start:
+        rows.append({"at": event.light_show_start.astimezone(event.tz).replace(tzinfo=None),
+                     "kind": t("light_show", language)})
+    marks = pl.DataFrame(rows)
+    kinds = [t("day_boundary", language), t("match_opens", language), t("light_show", language)]
+    return alt.Chart(marks).mark_rule(strokeDash=[4, 3], strokeWidth=1).encode(
+        x="at:T",
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=["#8a8a8a", MATCHED, "#7B3294"]),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        tooltip=[alt.Tooltip("kind:N", title=""), alt.Tooltip("at:T", format="%-m/%-d %H:%M", title="")],
+    )
+
+
+def cumulative_raised(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
+    """How did the total grow over the three days?"""
+    divisor, unit = _unit(language)
+    frame = _local(timeline, "bucket_start", event).with_columns(
+        value=pl.col("cumulative_raised_fen") / divisor)
+    area = alt.Chart(frame).mark_area(line={"color": PUBLIC}, color=PUBLIC, opacity=0.18).encode(
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",
+                                                              labelAngle=0, tickCount=6)),
+        y=alt.Y("value:Q", title=unit),
+        tooltip=[alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
+                 alt.Tooltip("value:Q", format=",.3f", title=f"{t('raised', language)} ({unit})")],
+    )
+    return (area + _marks(event, language)).properties(height=HEIGHT)
+
+
+def category_shares(categories: pl.DataFrame, language: str) -> alt.Chart:
+    """Where does the money go? Share of raised money by category, every category listed."""
+    total = max(int(categories["raised_fen"].sum()), 1)
+    frame = categories.with_columns(
+        label=pl.struct("name", "name_en").map_elements(lambda r: pick(r["name"], r["name_en"], language),
+                                                        return_dtype=pl.String),
+        share=pl.col("raised_fen") / total,
+        order=pl.int_range(pl.len()))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=alt.SortField("order"), title=None),
+        x=alt.X("share:Q", axis=alt.Axis(format="%"), title=t("share", language)),
+    )
+    bars = base.mark_bar().encode(color=alt.Color("colour:N", scale=None),
+                                  tooltip=[alt.Tooltip("label:N", title=t("category", language)),
+                                           alt.Tooltip("share:Q", format=".1%", title=t("share", language))])
+    text = base.mark_text(align="left", dx=4, color="#1b1b1b").encode(text=alt.Text("share:Q", format=".1%"))
+    return (bars + text).properties(height=34 * frame.height)
+
+
+def category_stacked(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
+    """How did each category's total grow? Cumulative money, stacked by category."""
+    divisor, unit = _unit(language)
+    order = {c.code: c.order for c in event.categories}
+    frame = _local(timeline, "bucket_start", event).with_columns(
+        value=pl.col("cumulative_raised_fen") / divisor,
+        label=pl.struct("name", "name_en").map_elements(lambda r: pick(r["name"], r["name_en"], language),
+                                                        return_dtype=pl.String),
+        order=pl.col("category").replace_strict(order, return_dtype=pl.Int64))
+    labels = [pick(c.name_zh, c.name_en, language) for c in event.categories]
+    colours = [c.colour for c in event.categories]
+    return alt.Chart(frame).mark_area().encode(
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d",
+                                                              labelAngle=0, tickCount=6)),
+        y=alt.Y("value:Q", stack=True, title=unit),
+        color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours),
+                        legend=alt.Legend(title=None, orient="bottom", columns=3)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("label:N", title=t("category", language)),
+                 alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
+                 alt.Tooltip("value:Q", format=",.3f", title=unit)],
+    ).properties(height=HEIGHT + 40)
+
+
+def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, language: str) -> alt.Chart:
+    """How much is the donors' own money, how much match money? Stacked bars per row."""
+    divisor, unit = _unit(language)
+    rows = frame.with_columns(
+        label=pl.struct(label_zh, label_en).map_elements(lambda r: pick(r[label_zh], r[label_en], language),
+                                                         return_dtype=pl.String),
+        order=pl.int_range(pl.len()))
+    long = pl.concat([
+        rows.select("label", "order", value=pl.col("public_fen") / divisor, part=pl.lit(t("public", language))),
+        rows.select("label", "order", value=pl.col("matched_fen") / divisor, part=pl.lit(t("matched", language))),
+    ])
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("label:N", sort=alt.SortField("order"), title=None),
+        x=alt.X("value:Q", stack=True, title=unit),
+        color=alt.Color("part:N", scale=alt.Scale(domain=[t("public", language), t("matched", language)],
+                                                  range=[PUBLIC, MATCHED]),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("part:N", title=""),
+                 alt.Tooltip("value:Q", format=",.4f", title=unit)],
+    ).properties(height=30 * rows.height + 30)
+
+
+def burndown(frame: pl.DataFrame, event: Event, language: str, title_unit: str | None = None) -> alt.Chart:
+    """How much is left in the pool, over time? Remaining money, from the budget down."""
+    divisor, unit = _unit(language) if title_unit is None else (1e6, title_unit)
+    rows = _local(frame, "bucket_start", event).with_columns(value=pl.col("remaining_fen") / divisor)
+    line = alt.Chart(rows).mark_line(color=MATCHED, interpolate="step-after").encode(
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",
+                                                              labelAngle=0, tickCount=6)),
+        y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True)),
+        tooltip=[alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
+                 alt.Tooltip("value:Q", format=",.2f", title=f"{t('remaining', language)} ({unit})")],
+    )
+    return (line + _marks(event, language)).properties(height=HEIGHT - 40)
+
+
+def project_growth(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
+    """How did this project's total grow?"""
+    rows = _local(timeline, "bucket_start", event).with_columns(value=pl.col("cumulative_raised_fen") / 100)
+    return alt.Chart(rows).mark_area(line={"color": PUBLIC}, color=PUBLIC, opacity=0.18, interpolate="step-after").encode(
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",
+                                                              labelAngle=0, tickCount=5)),
+        y=alt.Y("value:Q", title="元" if language == "zh" else "yuan"),
+        tooltip=[alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
+                 alt.Tooltip("value:Q", format=",.2f", title=t("raised", language))],
+    ).properties(height=HEIGHT - 40)

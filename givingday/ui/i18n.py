@@ -1,0 +1,86 @@
+"""Words on the screens, in Chinese (default) and English (`?lang=en`, kept across pages)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # navigation
+    "nav.overview": ("总览", "Overview"),
+    "nav.boards": ("排行榜", "Leaderboards"),
+    "nav.categories": ("六大类", "Categories"),
+    "nav.districts": ("区县地图", "Districts"),
+    "nav.funds": ("配捐进度", "Match funds"),
+    "nav.projects": ("项目", "Projects"),
+    "nav.data": ("公开数据", "Open data"),
+    # figures
+    "raised": ("筹款总额", "Raised"),
+    "public": ("公众捐款", "Public gifts"),
+    "matched": ("配捐配套", "Matched"),
+    "donations": ("捐赠人次", "Gifts"),
+    "donors": ("捐赠人数", "Donors"),
+    "projects": ("项目", "Projects"),
+    "target": ("目标", "Target"),
+    "pct_of_target": ("完成度", "% of target"),
+    "momentum": ("近1小时", "Last hour"),
+    "rank": ("名次", "Rank"),
+    "rank_change": ("名次变化", "Move"),
+    "name": ("名称", "Name"),
+    "project": ("项目", "Project"),
+    "organisation": ("机构", "Organisation"),
+    "district": ("区县", "District"),
+    "category": ("类别", "Category"),
+    "share": ("占比", "Share"),
+    "budget": ("额度", "Budget"),
+    "remaining": ("剩余", "Left"),
+    "time": ("时间", "Time"),
+    "amount": ("金额", "Amount"),
+    "donor": ("爱心人士", "Donor"),
+    "channel": ("方式", "Channel"),
+    "per_10k": ("每万人筹款", "Raised per 10,000 residents"),
+    "all": ("全部", "All"),
+    # stamps and states
+    "as_of": ("数据截至", "Data as of"),
+    "stale": ("数据更新中", "Updating"),
+    "no_data": ("暂无数据：活动数据发布后即显示。", "No data yet: figures appear as soon as they are published."),
+    "query_failed": ("部分数据暂时无法更新，显示的是上一次的数据。", "Some figures could not be refreshed; showing the last good ones."),
+    "unavailable": ("这部分数据暂时无法显示，请稍后再看。", "This part is not available right now; please check back soon."),
+    "table": ("数据表", "Table"),
+    "chart": ("图表", "Chart"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_parquet": ("下载 Parquet", "Download Parquet"),
+    "reproduce": ("复现此数据", "Reproduce"),
+    "search": ("搜索名称", "Search by name"),
+    "sort_by": ("排序", "Sort by"),
+    "under_3": ("少于3人", "fewer than 3"),
+    "city_wide": ("市级", "City-wide"),
+    "share_link": ("分享链接", "Share link"),
+    "back_to_projects": ("← 全部项目", "← All projects"),
+    "not_found": ("没有找到这个项目。", "No such project."),
+    "day_boundary": ("日期分界", "Day boundary"),
+    "match_opens": ("10:00 配捐开启", "10:00 matching opens"),
+    "light_show": ("灯光秀", "Light show"),
+    "correction": ("更正", "Correction"),
+}
+
+
+def lang() -> str:
+    """The reader's language: ?lang=en wins, then what this session chose, else Chinese."""
+    chosen = st.query_params.get("lang") or st.session_state.get("lang") or "zh"
+    chosen = chosen if chosen in LANGS else "zh"
+    st.session_state["lang"] = chosen
+    if chosen != "zh":
+        st.query_params["lang"] = chosen  # keep it in the URL when moving between pages
+    return chosen
+
+
+def t(key: str, language: str | None = None) -> str:
+    zh, en = STRINGS[key]
+    return en if (language or lang()) == "en" else zh
+
+
+def pick(zh: str | None, en: str | None, language: str) -> str:
+    """The right one of a pair of names from the data (falls back to Chinese)."""
+    return (en or zh or "") if language == "en" else (zh or "")

@@ -1,0 +1,102 @@
+"""pydeck maps of the event's districts from the committed boundaries (no tile server)."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+
+import polars as pl
+import pydeck as pdk
+
+from givingday.event import Event
+from givingday.ui import format as fmt
+from givingday.ui.i18n import pick, t
+
+# ColorBrewer "Blues", 5 classes (colour-blind safe, sequential); zero gets a light grey
+CLASS_COLOURS = [[239, 243, 255], [189, 215, 231], [107, 174, 214], [49, 130, 189], [8, 81, 156]]
+ZERO_COLOUR = [225, 225, 225]
+MEASURES = ("raised_fen", "raised_per_10k_residents_fen", "donations", "projects")
+
+
+@cache
+def _boundaries(path: str) -> dict:
+    import json
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def measure_label(measure: str, language: str) -> str:
+    return {"raised_fen": t("raised", language), "raised_per_10k_residents_fen": t("per_10k", language),
+            "donations": t("donations", language), "projects": t("projects", language)}[measure]
+
+
+def format_measure(measure: str, value: int, language: str) -> str:
+    if measure.endswith("_fen"):
+        return fmt.yuan(value, language)
+    return fmt.count(value, "人次" if measure == "donations" else "个", "", language)
+
+
+def class_breaks(values: list[int], classes: int = len(CLASS_COLOURS)) -> list[int]:
+    """Upper bounds of equal-count classes over the non-zero values."""
+    positive = sorted(v for v in values if v > 0)
+    if not positive:
+        return []
+    return sorted({positive[min(len(positive) - 1, (len(positive) * (i + 1)) // classes - 1)]
+                   for i in range(classes)})
+
+
+def colour_of(value: int, breaks: list[int]) -> list[int]:
+    if value <= 0 or not breaks:
+        return ZERO_COLOUR
+    for i, upper in enumerate(breaks):
+        if value <= upper:
+            return CLASS_COLOURS[round(i * (len(CLASS_COLOURS) - 1) / max(len(breaks) - 1, 1))]
+    return CLASS_COLOURS[-1]
+
+
+def legend(measure: str, breaks: list[int], language: str) -> list[tuple[list[int], str]]:
+    """(colour, label) per class, for a legend beside the map."""
+    items, lower = [(ZERO_COLOUR, "0")], 0
+    for i, upper in enumerate(breaks):
+        colour = CLASS_COLOURS[round(i * (len(CLASS_COLOURS) - 1) / max(len(breaks) - 1, 1))]
+        items.append((colour, f"{format_measure(measure, lower, language)} – {format_measure(measure, upper, language)}"))
+        lower = upper
+    return items
+
+
+def district_map(districts: pl.DataFrame, event: Event, measure: str, language: str,
+                 height_scale: float = 0.0, pitch: int = 0, bearing: int = 0) -> tuple[pdk.Deck, list]:
+    """Choropleth of all districts by `measure` (optionally extruded); and its legend."""
+    geo = copy.deepcopy(_boundaries(str(event.boundaries_path)))
+    rows = {r["district_adcode"]: r for r in districts.iter_rows(named=True)}
+    breaks = class_breaks([r[measure] for r in rows.values()])
+    top = max([r[measure] for r in rows.values()] + [1])
+    for feature in geo["features"]:
+        props = feature["properties"]
+        row = rows.get(props["adcode"], {})
+        value = row.get(measure, 0) or 0
+        props.update({
+            "label": pick(props["name_zh"], props["name_en"], language),
+            "fill": colour_of(value, breaks) + [235],
+            "elevation": value / top * 60_000 * height_scale,
+            "raised": fmt.yuan(row.get("raised_fen", 0) or 0, language),
+            "per_10k": fmt.yuan(row.get("raised_per_10k_residents_fen", 0) or 0, language),
+            "gifts": fmt.count(row.get("donations", 0) or 0, "人次", "", language),
+            "projects": fmt.count(row.get("projects", 0) or 0, "个", "", language),
+        })
+    layer = pdk.Layer(
+        "GeoJsonLayer", geo, id="districts", pickable=True, stroked=True, filled=True,
+        extruded=height_scale > 0, wireframe=height_scale > 0,
+        get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=1,
+        get_elevation="properties.elevation", auto_highlight=True, highlight_color=[213, 94, 0, 200],
+    )
+    labels = {k: t(k, language) for k in ("raised", "per_10k", "donations", "projects")}
+    tooltip = {
+        "html": f"<b>{{label}}</b><br/>{labels['raised']}：{{raised}}<br/>{labels['per_10k']}：{{per_10k}}"
+                f"<br/>{labels['donations']}：{{gifts}}<br/>{labels['projects']}：{{projects}}",
+        "style": {"backgroundColor": "#1b1b1b", "color": "white", "fontSize": "13px"},
+    }
+    view = pdk.ViewState(latitude=30.0, longitude=107.7, zoom=5.55, pitch=pitch, bearing=bearing)
+    deck = pdk.Deck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
+                    map_provider=None)
+    return deck, legend(measure, breaks, language)

@@ -1,0 +1,58 @@
+"""Tables for people: formatted copies of query frames, and their downloads.
+
+A chart's table and its CSV/Parquet are one tap away (chart / table / download, as Our
+World in Data's grapher does). Downloads carry the figures exactly (integer fen, ISO times),
+with the filters that were applied.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import streamlit as st
+
+from givingday import output
+from givingday.ui import format as fmt
+from givingday.ui.i18n import t
+
+
+def money_columns(frame: pl.DataFrame, columns: dict[str, str], language: str) -> pl.DataFrame:
+    """A display copy: the given columns renamed to their labels, fen formatted as yuan."""
+    shown = {}
+    for name, label in columns.items():
+        values = frame[name]
+        if name.endswith("_fen"):
+            values = values.map_elements(lambda v: fmt.yuan(v, language) if v is not None else "—",
+                                         return_dtype=pl.String)
+        shown[label] = values
+    return pl.DataFrame(shown)
+
+
+def downloads(frame: pl.DataFrame, stem: str, language: str, key: str | None = None) -> None:
+    """CSV and Parquet of exactly what the query returned (fen, ISO 8601 times)."""
+    exact = output.with_iso_times(frame)
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    left, right = st.columns(2)
+    left.download_button(t("download_csv", language), exact.write_csv().encode("utf-8-sig"),
+                         file_name=f"{stem}.csv", mime="text/csv", key=f"csv-{key or stem}",
+                         on_click="ignore")
+    right.download_button(t("download_parquet", language), buffer.getvalue(), file_name=f"{stem}.parquet",
+                          mime="application/octet-stream", key=f"pq-{key or stem}", on_click="ignore")
+
+
+def reproduce(command: str, language: str) -> None:
+    st.caption(f"{t('reproduce', language)}: `{command}`")
+
+
+def chart_and_table(chart, table: pl.DataFrame, raw: pl.DataFrame, stem: str, language: str,
+                    command: str, height: int | None = None) -> None:
+    """A chart with its table and downloads one tap away."""
+    chart_tab, table_tab = st.tabs([t("chart", language), t("table", language)])
+    with chart_tab:
+        st.altair_chart(chart, width="stretch")
+    with table_tab:
+        st.dataframe(table, hide_index=True, width="stretch", height=height or "auto")
+        downloads(raw, stem, language)
+        reproduce(command, language)

@@ -1,0 +1,118 @@
+"""排行榜 Leaderboards: projects, organisations and districts; the view lives in the URL."""
+
+import polars as pl
+import streamlit as st
+
+from givingday.ui import blocks, chrome, tables
+from givingday.ui import format as fmt
+from givingday.ui.i18n import pick
+
+page = chrome.start("nav.boards")
+chrome.stamp(page)
+
+SORTS = {"raised": "raised_fen", "public": "public_fen", "matched": "matched_fen", "donations": "donations",
+         "donors": "donors", "pct": "pct_of_target", "momentum": "momentum_fen"}
+SORT_LABELS = {"raised": "raised", "public": "public", "matched": "matched", "donations": "donations",
+               "donors": "donors", "pct": "pct_of_target", "momentum": "momentum"}
+
+
+def _filters(page: chrome.Page) -> dict:
+    categories = {c.code: pick(c.name_zh, c.name_en, page.lang) for c in page.event.categories}
+    districts = {d.adcode: pick(d.name_zh, d.name_en, page.lang) for d in page.event.districts}
+    left, middle, right = st.columns([1, 1, 1.3])
+    category = left.selectbox(page.t("category"), [None, *categories], key="category", bind="query-params",
+                              format_func=lambda c: page.t("all") if c is None else categories[c])
+    district = middle.selectbox(page.t("district"), [None, *districts], key="district", bind="query-params",
+                                format_func=lambda d: page.t("all") if d is None else districts[d])
+    search = right.text_input(page.t("search"), key="q", bind="query-params", max_chars=40)
+    return {"category": category, "district": district, "search": search.strip() or None}
+
+
+def _sort(page: chrome.Page, options: list[str]) -> str:
+    choice = st.segmented_control(page.t("sort_by"), options, key="sort", bind="query-params", default="raised",
+                                  format_func=lambda s: page.t(SORT_LABELS[s]))
+    return choice or "raised"
+
+
+@chrome.section
+def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
+    board = page.query("board_projects", **filters)
+    board = board.sort([SORTS[sort], "project_id"], descending=[True, False], nulls_last=True)
+    shown = pl.DataFrame({
+        page.t("rank"): board["rank"],
+        page.t("rank_change"): board["rank_change"].map_elements(blocks.rank_move, return_dtype=pl.String),
+        page.t("project"): board["name"],
+        page.t("raised"): board["raised_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("public"): board["public_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("matched"): board["matched_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("donations"): board["donations"],
+        page.t("donors"): [page.t("under_3") if small else str(n)
+                           for n, small in zip(board["donors"], board["donors_under_3"], strict=True)],
+        page.t("pct_of_target"): board["pct_of_target"],
+        page.t("momentum"): board["momentum_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("category"): board["category_name_en" if page.lang == "en" else "category_name"],
+        page.t("district"): board["district_name_en" if page.lang == "en" else "district_name"],
+        "link": [f"./projects?project={p}" + ("&lang=en" if page.lang == "en" else "") for p in board["project_id"]],
+    })
+    st.caption(f"{board.height} · " + ("名次按筹款总额；名次变化与1小时前相比。" if page.lang == "zh"
+                                        else "Rank by money raised; the move is against one hour earlier."))
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * (board.height + 1), 560),
+                 column_config={
+                     "link": st.column_config.LinkColumn(" ", display_text="→"),
+                     page.t("pct_of_target"): st.column_config.ProgressColumn(
+                         page.t("pct_of_target"), format="%.0f%%", min_value=0, max_value=100),
+                 })
+    tables.downloads(board, "board_projects", page.lang)
+    args = " ".join(f"--param {k}={v}" for k, v in filters.items() if v is not None)
+    tables.reproduce(f"python -m givingday query board_projects {args} --format csv".replace("  ", " "), page.lang)
+
+
+@chrome.section
+def org_board(page: chrome.Page, filters: dict, sort: str) -> None:
+    board = page.query("board_orgs", **filters)
+    key = {"raised": "raised_fen", "public": "public_fen", "matched": "matched_fen", "donations": "donations",
+           "momentum": "momentum_fen", "pct": "pct_of_target"}.get(sort, "raised_fen")
+    board = board.sort([key, "org_id"], descending=[True, False], nulls_last=True)
+    shown = pl.DataFrame({
+        page.t("rank"): board["rank"],
+        page.t("rank_change"): board["rank_change"].map_elements(blocks.rank_move, return_dtype=pl.String),
+        page.t("organisation"): board["name"],
+        page.t("raised"): board["raised_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("donations"): board["donations"],
+        page.t("projects"): board["projects"],
+        page.t("momentum"): board["momentum_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("district"): board["district_name_en" if page.lang == "en" else "district_name"],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * (board.height + 1), 560))
+    tables.downloads(board, "board_orgs", page.lang)
+
+
+@chrome.section
+def district_board(page: chrome.Page, sort: str) -> None:
+    board = page.query("districts")
+    key = {"donations": "donations", "pct": "raised_per_10k_residents_fen"}.get(sort, "raised_fen")
+    board = board.with_columns(rank=pl.col("raised_fen").rank("ordinal", descending=True)).sort(
+        [key, "district_adcode"], descending=[True, False])
+    shown = pl.DataFrame({
+        page.t("rank"): board["rank"],
+        page.t("district"): board["name_en" if page.lang == "en" else "name"],
+        page.t("raised"): board["raised_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("per_10k"): board["raised_per_10k_residents_fen"].map_elements(lambda v: fmt.yuan(v, page.lang),
+                                                                             return_dtype=pl.String),
+        page.t("donations"): board["donations"],
+        page.t("projects"): board["projects"],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * (board.height + 1), 560))
+    tables.downloads(board, "districts", page.lang)
+
+
+filters = _filters(page)
+sort = _sort(page, list(SORTS))
+projects_tab, orgs_tab, districts_tab = st.tabs([page.t("projects"), page.t("organisation"), page.t("district")])
+with projects_tab:
+    project_board(page, filters, sort)
+with orgs_tab:
+    org_board(page, filters, sort)
+with districts_tab:
+    district_board(page, sort)
+chrome.finish(page)

@@ -1,0 +1,72 @@
+"""六大类 Categories: every category of the event, with its share, growth and leaders."""
+
+import polars as pl
+import streamlit as st
+
+from givingday.ui import blocks, charts, chrome, tables
+from givingday.ui import format as fmt
+from givingday.ui.i18n import pick
+
+page = chrome.start("nav.categories")
+chrome.stamp(page)
+
+
+@chrome.section
+def shares(page: chrome.Page) -> None:
+    frame = page.query("categories")
+    top = frame.sort("raised_fen", descending=True).row(0, named=True)
+    total = max(int(frame["raised_fen"].sum()), 1)
+    st.subheader("钱去了哪一类？" if page.lang == "zh" else "Which category gets the money?")
+    st.caption((f"{top['name']}最多，占{top['raised_fen'] / total:.0%}。") if page.lang == "zh"
+               else f"{top['name_en']} leads with {top['raised_fen'] / total:.0%} of the money.")
+    shown = pl.DataFrame({
+        page.t("category"): [pick(a, b, page.lang) for a, b in zip(frame["name"], frame["name_en"], strict=True)],
+        page.t("raised"): [fmt.yuan(v, page.lang) for v in frame["raised_fen"]],
+        page.t("public"): [fmt.yuan(v, page.lang) for v in frame["public_fen"]],
+        page.t("matched"): [fmt.yuan(v, page.lang) for v in frame["matched_fen"]],
+        page.t("donations"): frame["donations"], page.t("projects"): frame["projects"],
+    })
+    tables.chart_and_table(charts.category_shares(frame, page.lang), shown, frame, "categories", page.lang,
+                           "python -m givingday query categories --format csv")
+
+
+@chrome.section
+def growth(page: chrome.Page) -> None:
+    st.subheader("各类筹款是怎样增长的？" if page.lang == "zh" else "How did each category grow?")
+    timeline = page.query("category_timeline")
+    shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "name": page.t("category"),
+                                            "raised_fen": page.t("raised"),
+                                            "cumulative_raised_fen": page.t("raised") + " Σ"}, page.lang)
+    tables.chart_and_table(charts.category_stacked(timeline, page.event, page.lang), shown, timeline,
+                           "category_timeline", page.lang, "python -m givingday query category_timeline --format csv",
+                           height=320)
+
+
+@chrome.section
+def public_and_matched(page: chrome.Page) -> None:
+    st.subheader("公众捐款与配捐各占多少？" if page.lang == "zh" else "Donors' own money and match money")
+    frame = page.query("categories")
+    st.altair_chart(charts.public_and_matched(frame, "name", "name_en", page.lang), width="stretch")
+
+
+@chrome.section
+def leaders(page: chrome.Page) -> None:
+    st.subheader("每一类的领先项目" if page.lang == "zh" else "Leading projects of each category")
+    leaders = page.query("category_leaders")
+    columns = st.columns(2)
+    for i, category in enumerate(page.event.categories):
+        with columns[i % 2]:
+            blocks.swatch_legend([(category.colour, pick(category.name_zh, category.name_en, page.lang))])
+            rows = leaders.filter(pl.col("category") == category.code)
+            if rows.height == 0:
+                st.caption("暂无项目" if page.lang == "zh" else "No projects yet")
+            for row in rows.iter_rows(named=True):
+                blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
+                                    page.lang, prefix=f"{row['place']}. ")
+
+
+shares(page)
+growth(page)
+public_and_matched(page)
+leaders(page)
+chrome.finish(page)

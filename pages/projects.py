@@ -1,0 +1,99 @@
+"""项目 Projects: a directory with filters, and one page per project (`?project=ID`)."""
+
+import polars as pl
+import streamlit as st
+
+from givingday.ui import blocks, charts, chrome, tables
+from givingday.ui import format as fmt
+from givingday.ui.i18n import pick
+
+page = chrome.start("nav.projects")
+
+CHANNELS = {"direct": ("直接捐", "direct"), "friend_assist": ("好友助力", "friend's help"), "coupon": ("爱心券", "coupon")}
+
+
+@chrome.section
+def project_page(page: chrome.Page, project_id: str) -> None:
+    found = page.query("board_projects", project=project_id)
+    st.page_link("pages/projects.py", label=page.t("back_to_projects"),
+                 query_params={"lang": page.lang} if page.lang != "zh" else None)
+    if found.height == 0:
+        st.info(page.t("not_found"))
+        return
+    row = found.row(0, named=True)
+    st.subheader(row["name"])
+    chrome.stamp(page)
+    category = pick(row["category_name"], row["category_name_en"], page.lang)
+    district = pick(row["district_name"], row["district_name_en"], page.lang)
+    blocks.swatch_legend([(row["colour"], f"{category} · {district} · {row['org_name']}")])
+    blocks.hero(page.t("raised"), fmt.yuan_exact(row["raised_fen"], page.lang),
+                blocks.public_matched_split(row["public_fen"], row["matched_fen"], page.lang))
+    fraction = row["raised_fen"] / row["target_fen"] if row["target_fen"] else 0
+    blocks.progress(fraction, row["colour"], f"{fraction:.0%}")
+    st.caption(f"{page.t('target')} {fmt.yuan_exact(row['target_fen'], page.lang)} · {fraction:.0%}")
+    donors = page.t("under_3") if row["donors_under_3"] else fmt.count(row["donors"], "人", "", page.lang)
+    blocks.tiles([(page.t("donations"), fmt.count(row["donations"], "人次", "", page.lang)),
+                  (page.t("donors"), donors),
+                  (page.t("rank"), f"{row['rank']} ({blocks.rank_move(row['rank_change'])})"),
+                  (page.t("momentum"), fmt.yuan(row["momentum_fen"], page.lang))])
+
+    st.subheader("筹款进程" if page.lang == "zh" else "How it grew")
+    timeline = page.query("project_timeline", project=project_id)
+    if timeline.height:
+        shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
+                                                "matched_fen": page.t("matched"),
+                                                "cumulative_raised_fen": page.t("raised")}, page.lang)
+        tables.chart_and_table(charts.project_growth(timeline, page.event, page.lang), shown, timeline,
+                               f"project_{project_id}_timeline", page.lang,
+                               f"python -m givingday query project_timeline --param project={project_id} --format csv")
+
+    st.subheader("配捐来自哪里？" if page.lang == "zh" else "Where did the match money come from?")
+    pools = page.query("project_pools", project=project_id)
+    if pools.height:
+        st.dataframe(pl.DataFrame({
+            page.t("name"): [pick(a, b, page.lang) for a, b in zip(pools["pool_name"], pools["pool_name_en"], strict=True)],
+            "kind": pools["kind"],
+            page.t("matched"): [fmt.yuan_exact(v, page.lang) for v in pools["matched_fen"]],
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption("暂无配捐。" if page.lang == "zh" else "No match money yet.")
+
+    st.subheader("最新捐赠" if page.lang == "zh" else "Latest gifts")
+    gifts = page.query("latest_gifts", project=project_id)
+    st.dataframe(pl.DataFrame({
+        page.t("time"): [fmt.local_time(v, page.event.tz, page.lang) for v in gifts["donated_at"]],
+        page.t("donor"): gifts["donor_display"],
+        page.t("amount"): [fmt.yuan_exact(v, page.lang) for v in gifts["amount_fen"]],
+        page.t("channel"): [pick(*CHANNELS.get(c, (c, c)), page.lang) for c in gifts["channel"]],
+    }), hide_index=True, width="stretch")
+    st.caption("昵称只显示第一个字；未留名的显示为“爱心网友”。" if page.lang == "zh"
+               else "Nicknames show their first character only; gifts without one show 爱心网友 (a kind netizen).")
+    share = f"./projects?project={project_id}" + ("&lang=en" if page.lang == "en" else "")
+    st.markdown(f"{page.t('share_link')}：[{share}]({share})" if page.lang == "zh"
+                else f"{page.t('share_link')}: [{share}]({share})")
+    tables.downloads(found, f"project_{project_id}", page.lang)
+
+
+@chrome.section
+def directory(page: chrome.Page) -> None:
+    chrome.stamp(page)
+    categories = {c.code: pick(c.name_zh, c.name_en, page.lang) for c in page.event.categories}
+    left, right = st.columns([1, 1.4])
+    category = left.selectbox(page.t("category"), [None, *categories], key="category", bind="query-params",
+                              format_func=lambda c: page.t("all") if c is None else categories[c])
+    search = right.text_input(page.t("search"), key="q", bind="query-params", max_chars=40)
+    board = page.query("board_projects", category=category, search=search.strip() or None)
+    st.caption(f"{board.height} " + ("个项目" if page.lang == "zh" else "projects"))
+    for row in board.head(60).iter_rows(named=True):
+        blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}", page.lang)
+    if board.height > 60:
+        st.caption("更多项目请用搜索或“排行榜”。" if page.lang == "zh" else "Use search or the leaderboards for more.")
+    tables.downloads(board, "projects", page.lang)
+
+
+project_id = st.query_params.get("project")
+if project_id:
+    project_page(page, project_id)
+else:
+    directory(page)
+chrome.finish(page)

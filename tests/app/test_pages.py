@@ -1,0 +1,104 @@
+"""AppTest of every public page on a fixture warehouse: no exception, the key elements,
+figures equal to the named queries, no personal data."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from givingday.ui import format as fmt
+from tests.golden.test_named_queries import build_fixture_inbox
+from tests.helpers import ROOT, ingest, query
+
+PAGES = ["pages/overview.py", "pages/boards.py", "pages/categories.py", "pages/districts.py",
+         "pages/funds.py", "pages/projects.py", "pages/open_data.py"]
+RAW_NAMES = ["张三", "山城小雨", "Lily", "alice", "carol"]  # nicknames and donor keys of the fixture
+
+
+@pytest.fixture(scope="module")
+def fixture_warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pages")
+    build_fixture_inbox(root / "inbox")
+    ingest(root / "inbox", root / "warehouse")
+    return root / "warehouse"
+
+
+def _open(monkeypatch, warehouse, page: str, **params) -> AppTest:
+    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(warehouse))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(page)
+    return app.run()
+
+
+def _texts(app: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "subheader", "title", "info") for e in getattr(app, kind)]
+    parts += [str(getattr(e, "proto", "")) for e in app.main]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_renders_without_exception_or_unavailable_parts(page, lang, monkeypatch, fixture_warehouse):
+    app = _open(monkeypatch, fixture_warehouse, page, **({"lang": "en"} if lang == "en" else {}))
+    assert not app.exception
+    assert [i.value for i in app.info] == []  # no section fell back to "unavailable"
+    text = _texts(app)
+    for raw in RAW_NAMES:
+        assert raw not in text, f"{raw} on {page}"
+
+
+def test_overview_headline_equals_query_totals(monkeypatch, fixture_warehouse, capsys):
+    app = _open(monkeypatch, fixture_warehouse, "pages/overview.py")
+    totals = query("totals", fixture_warehouse, capsys)[0]
+    html = _texts(app)
+    assert fmt.yuan(totals["raised_fen"]) in html
+    assert fmt.count(totals["donations"], "人次") in html
+
+
+def test_english_overview_uses_english_formatting(monkeypatch, fixture_warehouse, capsys):
+    app = _open(monkeypatch, fixture_warehouse, "pages/overview.py", lang="en")
+    totals = query("totals", fixture_warehouse, capsys)[0]
+    assert fmt.yuan(totals["raised_fen"], "en") in _texts(app)
+    assert app.title[0].value == "Overview"
+
+
+def test_project_page_opens_from_its_url(monkeypatch, fixture_warehouse, capsys):
+    app = _open(monkeypatch, fixture_warehouse, "pages/projects.py", project="P1")
+    board = {r["project_id"]: r for r in query("board_projects", fixture_warehouse, capsys)}
+    assert app.subheader[0].value == board["P1"]["name"]
+    assert fmt.yuan_exact(board["P1"]["raised_fen"]) in _texts(app)
+    gifts = app.dataframe[-1].value
+    assert set(gifts.iloc[:, 1]) <= {"张*", "爱心网友"}  # masked: bob gave without a nickname
+
+
+def test_unknown_project_says_so(monkeypatch, fixture_warehouse):
+    app = _open(monkeypatch, fixture_warehouse, "pages/projects.py", project="NOPE")
+    assert not app.exception
+    assert any("没有找到" in i.value for i in app.info)
+
+
+def test_small_groups_do_not_show_donor_counts(monkeypatch, fixture_warehouse):
+    app = _open(monkeypatch, fixture_warehouse, "pages/projects.py", project="P2")  # one donor
+    assert "少于3人" in _texts(app)
+
+
+def test_every_category_is_listed_zeros_included(monkeypatch, fixture_warehouse):
+    app = _open(monkeypatch, fixture_warehouse, "pages/categories.py")
+    table = app.dataframe[0].value
+    assert len(table) == 6  # talent has no project in the fixture and still has its row
+
+
+def test_data_dictionary_lists_every_named_query(monkeypatch, fixture_warehouse):
+    from givingday.queries import named_queries
+
+    app = _open(monkeypatch, fixture_warehouse, "pages/open_data.py")
+    text = _texts(app)
+    assert all(f"`{name}`" in text for name in named_queries())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_warehouse_is_a_friendly_no_data(page, monkeypatch, tmp_path):
+    app = _open(monkeypatch, tmp_path / "empty", page)
+    assert not app.exception
+    assert "暂无数据" in app.info[0].value

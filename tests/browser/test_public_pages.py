@@ -1,0 +1,131 @@
+"""The public pages in Debian's chromium against a real `streamlit run`: both screen sizes,
+no error element, no sideways scrolling, figures equal to the named queries, no personal
+data in the HTML, live updates, project URLs. Screenshots go to artifacts/screenshots/."""
+
+import time
+
+import duckdb
+import pytest
+
+from givingday.event import load_event
+from givingday.simulate import simulate
+from givingday.ui import format as fmt
+from tests.browser.server import streamlit_server, wait_for_app
+from tests.helpers import at, gift, ingest, query, write
+
+pytestmark = pytest.mark.browser
+SIZES = [(390, 844), (1440, 900)]
+PAGES = {"overview": "", "boards": "boards", "categories": "categories", "districts": "districts",
+         "funds": "funds", "projects": "projects", "data": "data"}  # name -> URL path (overview is the root)
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    simulate(load_event(), root / "inbox", scale=0.01, seed=11)
+    code, _ = ingest(root / "inbox", root / "warehouse")
+    assert code == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(simulated):
+    with streamlit_server(simulated / "warehouse") as url:
+        yield url
+
+
+def _private_strings(inbox) -> list[str]:
+    """Every nickname (3+ characters, so it cannot be a masked form) and donor key of the data."""
+    files = str(inbox / "donations" / "*.parquet")
+    names = duckdb.sql(f"select distinct donor_name from read_parquet('{files}') "
+                       "where length(donor_name) >= 3").fetchall()
+    keys = duckdb.sql(f"select distinct donor_key from read_parquet('{files}') using sample 300 rows").fetchall()
+    return [n for (n,) in names] + [k for (k,) in keys]
+
+
+def _no_sideways_scroll(page) -> bool:
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid=stMain]');
+        const doc = document.documentElement;
+        return doc.scrollWidth <= doc.clientWidth + 1 && (!main || main.scrollWidth <= main.clientWidth + 1);
+    }""")
+
+
+def _full_screenshot(page, path, width):
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(max(height, 600), 8000)})
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(path))
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=["phone", "desktop"])
+def test_every_page_renders_cleanly_at_this_size(width, height, server, browser, simulated, screenshots):
+    private = _private_strings(simulated / "inbox")
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    for name, path in PAGES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server}/{path}")
+        wait_for_app(page)
+        assert page.locator("[data-testid=stException]").count() == 0, name
+        assert page.locator("[data-testid=stAlertContentError]").count() == 0, name
+        assert page.get_by_text("Page not found").count() == 0, name
+        assert _no_sideways_scroll(page), f"{name} scrolls sideways at {width}px"
+        html = page.content()
+        leaked = [s for s in private if s in html]
+        assert leaked == [], f"{name} shows personal data: {leaked[:3]}"
+        _full_screenshot(page, screenshots / f"{name}-{width}x{height}.png", width)
+    context.close()
+
+
+def test_overview_headline_equals_query_totals(server, browser, simulated, capsys):
+    totals = query("totals", simulated / "warehouse", capsys)[0]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/")
+    wait_for_app(page)
+    assert page.locator(".gd-hero").first.inner_text() == fmt.yuan(totals["raised_fen"])
+    page.close()
+
+
+def test_english_is_kept_across_pages(server, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(f"{server}/?lang=en")
+    wait_for_app(page)
+    page.get_by_role("link", name="→ Leaderboards").click()  # a link in the page, not the menu
+    wait_for_app(page)
+    assert "lang=en" in page.url
+    assert page.locator("h1").first.inner_text() == "Leaderboards"
+    page.close()
+
+
+def test_project_url_opens_that_project(server, browser, simulated, capsys):
+    board = query("board_projects", simulated / "warehouse", capsys)
+    target = board[3]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/projects?project={target['project_id']}")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name=target["name"]).count() >= 1
+    assert fmt.yuan_exact(target["raised_fen"]) in page.content()
+    page.close()
+
+
+def test_a_version_published_during_the_test_appears_within_15_seconds(browser, simulated, copy_tree, capsys):
+    warehouse = copy_tree(simulated / "warehouse")
+    inbox = copy_tree(simulated / "inbox")
+    with streamlit_server(warehouse) as url:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{url}/")
+        wait_for_app(page)
+        before = page.locator(".gd-hero").first.inner_text()
+        project = query("board_projects", warehouse, capsys)[0]["project_id"]
+        write(inbox, "donations", "donations-20220430T000000-999999.parquet",
+              [gift("D-live-1", project, 123_456_700, at(29, 23, 59, 59))])
+        code, _ = ingest(inbox, warehouse, capsys)
+        assert code == 0
+        expected = fmt.yuan(query("totals", warehouse, capsys)[0]["raised_fen"])
+        assert expected != before
+        published = time.monotonic()
+        page.wait_for_function("(expected) => document.querySelector('.gd-hero')?.innerText === expected",
+                               arg=expected, timeout=15_000)
+        assert time.monotonic() - published <= 15
+        page.close()
