@@ -15,8 +15,9 @@ ISO_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
 def with_iso_times(frame: pl.DataFrame) -> pl.DataFrame:
     """Datetime columns as ISO 8601 strings with offset (event-local), nulls kept."""
     return frame.with_columns(
-        pl.col(name).dt.strftime(ISO_FORMAT) for name, dtype in frame.schema.items()
-        if isinstance(dtype, pl.Datetime))
+        *[pl.col(name).dt.strftime(ISO_FORMAT) for name, dtype in frame.schema.items()
+          if isinstance(dtype, pl.Datetime)],
+        *[pl.col(name).dt.strftime("%Y-%m-%d") for name, dtype in frame.schema.items() if dtype == pl.Date])
 
 
 def records(frame: pl.DataFrame) -> list[dict]:

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from givingday.ui import blocks, chrome, tables
+from givingday.ui import blocks, chrome, tables, url
 from givingday.ui import format as fmt
 from givingday.ui.i18n import pick
 
@@ -19,18 +19,26 @@ SORT_LABELS = {"raised": "raised", "public": "public", "matched": "matched", "do
 def _filters(page: chrome.Page) -> dict:
     categories = {c.code: pick(c.name_zh, c.name_en, page.lang) for c in page.event.categories}
     districts = {d.adcode: pick(d.name_zh, d.name_en, page.lang) for d in page.event.districts}
+    url.restore("category", categories)
+    url.restore("district", districts, int)
+    url.restore("q", None)
     left, middle, right = st.columns([1, 1, 1.3])
-    category = left.selectbox(page.t("category"), [None, *categories], key="category", bind="query-params",
+    category = left.selectbox(page.t("category"), [None, *categories], key="category",
                               format_func=lambda c: page.t("all") if c is None else categories[c])
-    district = middle.selectbox(page.t("district"), [None, *districts], key="district", bind="query-params",
+    district = middle.selectbox(page.t("district"), [None, *districts], key="district",
                                 format_func=lambda d: page.t("all") if d is None else districts[d])
-    search = right.text_input(page.t("search"), key="q", bind="query-params", max_chars=40)
+    search = right.text_input(page.t("search"), key="q", max_chars=40)
+    for key, value in (("category", category), ("district", district), ("q", search.strip())):
+        url.keep(key, value)
     return {"category": category, "district": district, "search": search.strip() or None}
 
 
 def _sort(page: chrome.Page, options: list[str]) -> str:
-    choice = st.segmented_control(page.t("sort_by"), options, key="sort", bind="query-params", default="raised",
+    url.restore("sort", options)
+    choice = st.segmented_control(page.t("sort_by"), options, key="sort",
+                                  default=None if "sort" in st.session_state else "raised",
                                   format_func=lambda s: page.t(SORT_LABELS[s]))
+    url.keep("sort", choice, "raised")
     return choice or "raised"
 
 

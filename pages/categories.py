@@ -53,16 +53,14 @@ def public_and_matched(page: chrome.Page) -> None:
 def leaders(page: chrome.Page) -> None:
     st.subheader("每一类的领先项目" if page.lang == "zh" else "Leading projects of each category")
     leaders = page.query("category_leaders")
-    columns = st.columns(2)
-    for i, category in enumerate(page.event.categories):
-        with columns[i % 2]:
-            blocks.swatch_legend([(category.colour, pick(category.name_zh, category.name_en, page.lang))])
-            rows = leaders.filter(pl.col("category") == category.code)
-            if rows.height == 0:
-                st.caption("暂无项目" if page.lang == "zh" else "No projects yet")
-            for row in rows.iter_rows(named=True):
-                blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
-                                    page.lang, prefix=f"{row['place']}. ")
+    for category in page.event.categories:  # one column: the event's order on every screen
+        blocks.swatch_legend([(category.colour, pick(category.name_zh, category.name_en, page.lang))])
+        rows = leaders.filter(pl.col("category") == category.code)
+        if rows.height == 0:
+            st.caption("暂无项目" if page.lang == "zh" else "No projects yet")
+        for row in rows.iter_rows(named=True):
+            blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
+                                page.lang, prefix=f"{row['place']}. ")
 
 
 shares(page)

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from givingday.ui import blocks, chrome, maps, tables
+from givingday.ui import blocks, chrome, maps, tables, url
 from givingday.ui import format as fmt
 
 page = chrome.start("nav.districts")
@@ -12,9 +12,12 @@ chrome.stamp(page)
 
 @chrome.section
 def district_map(page: chrome.Page) -> None:
+    url.restore("measure", maps.MEASURES)
     measure = st.segmented_control(
-        "指标" if page.lang == "zh" else "Measure", list(maps.MEASURES), key="measure", bind="query-params",
-        default="raised_fen", format_func=lambda m: maps.measure_label(m, page.lang)) or "raised_fen"
+        "指标" if page.lang == "zh" else "Measure", list(maps.MEASURES), key="measure",
+        default=None if "measure" in st.session_state else "raised_fen",
+        format_func=lambda m: maps.measure_label(m, page.lang)) or "raised_fen"
+    url.keep("measure", measure, "raised_fen")
     districts = page.query("districts")
     top = districts.sort(measure, descending=True).row(0, named=True)
     st.caption((f"{top['name']}最高：{maps.format_measure(measure, top[measure], page.lang)}。点按区县查看项目。")

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from givingday.ui import blocks, charts, chrome, tables
+from givingday.ui import blocks, charts, chrome, tables, url
 from givingday.ui import format as fmt
 from givingday.ui.i18n import pick
 
@@ -78,10 +78,14 @@ def project_page(page: chrome.Page, project_id: str) -> None:
 def directory(page: chrome.Page) -> None:
     chrome.stamp(page)
     categories = {c.code: pick(c.name_zh, c.name_en, page.lang) for c in page.event.categories}
+    url.restore("category", categories)
+    url.restore("q", None)
     left, right = st.columns([1, 1.4])
-    category = left.selectbox(page.t("category"), [None, *categories], key="category", bind="query-params",
+    category = left.selectbox(page.t("category"), [None, *categories], key="category",
                               format_func=lambda c: page.t("all") if c is None else categories[c])
-    search = right.text_input(page.t("search"), key="q", bind="query-params", max_chars=40)
+    search = right.text_input(page.t("search"), key="q", max_chars=40)
+    url.keep("category", category)
+    url.keep("q", search.strip())
     board = page.query("board_projects", category=category, search=search.strip() or None)
     st.caption(f"{board.height} " + ("个项目" if page.lang == "zh" else "projects"))
     for row in board.head(60).iter_rows(named=True):

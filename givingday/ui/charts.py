@@ -16,9 +16,11 @@ MATCHED = "#D55E00"
 HEIGHT = 260
 
 
-def _unit(language: str) -> tuple[float, str]:
-    """Divide fen by this to plot; the axis unit."""
-    return (1e10, "亿元") if language == "zh" else (1e8, "M yuan")
+def _unit(language: str, largest_fen: float = 1e12) -> tuple[float, str]:
+    """Divide fen by this to plot, and the axis unit: 亿元 or 万元; millions or thousands."""
+    if language == "zh":
+        return (1e10, "亿元") if largest_fen >= 1e10 else (1e6, "万元")
+    return (1e8, "M yuan") if largest_fen >= 1e8 else (1e5, "K yuan")
 
 
 def _local(frame: pl.DataFrame, column: str, event: Event) -> pl.DataFrame:
@@ -45,7 +47,7 @@ def _marks(event: Event, language: str) -> alt.Chart:
 
 def cumulative_raised(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
     """How did the total grow over the three days?"""
-    divisor, unit = _unit(language)
+    divisor, unit = _unit(language, timeline["cumulative_raised_fen"].max() or 0)
     frame = _local(timeline, "bucket_start", event).with_columns(
         value=pl.col("cumulative_raised_fen") / divisor)
     area = alt.Chart(frame).mark_area(line={"color": PUBLIC}, color=PUBLIC, opacity=0.18).encode(
@@ -74,12 +76,13 @@ def category_shares(categories: pl.DataFrame, language: str) -> alt.Chart:
                                   tooltip=[alt.Tooltip("label:N", title=t("category", language)),
                                            alt.Tooltip("share:Q", format=".1%", title=t("share", language))])
     text = base.mark_text(align="left", dx=4, color="#1b1b1b").encode(text=alt.Text("share:Q", format=".1%"))
-    return (bars + text).properties(height=34 * frame.height)
+    return (bars + text).properties(height=alt.Step(30))
 
 
 def category_stacked(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
     """How did each category's total grow? Cumulative money, stacked by category."""
-    divisor, unit = _unit(language)
+    divisor, unit = _unit(language, timeline.group_by("bucket_start").agg(pl.col("cumulative_raised_fen").sum())
+                          ["cumulative_raised_fen"].max() or 0)
     order = {c.code: c.order for c in event.categories}
     frame = _local(timeline, "bucket_start", event).with_columns(
         value=pl.col("cumulative_raised_fen") / divisor,
@@ -103,7 +106,7 @@ def category_stacked(timeline: pl.DataFrame, event: Event, language: str) -> alt
 
 def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, language: str) -> alt.Chart:
     """How much is the donors' own money, how much match money? Stacked bars per row."""
-    divisor, unit = _unit(language)
+    divisor, unit = _unit(language, (frame["public_fen"] + frame["matched_fen"]).max() or 0)
     rows = frame.with_columns(
         label=pl.struct(label_zh, label_en).map_elements(lambda r: pick(r[label_zh], r[label_en], language),
                                                          return_dtype=pl.String),
@@ -120,12 +123,12 @@ def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, langua
                         legend=alt.Legend(title=None, orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("part:N", title=""),
                  alt.Tooltip("value:Q", format=",.4f", title=unit)],
-    ).properties(height=30 * rows.height + 30)
+    ).properties(height=alt.Step(30))
 
 
 def burndown(frame: pl.DataFrame, event: Event, language: str, title_unit: str | None = None) -> alt.Chart:
     """How much is left in the pool, over time? Remaining money, from the budget down."""
-    divisor, unit = _unit(language) if title_unit is None else (1e6, title_unit)
+    divisor, unit = _unit(language, frame["remaining_fen"].max() or 0) if title_unit is None else (1e6, title_unit)
     rows = _local(frame, "bucket_start", event).with_columns(value=pl.col("remaining_fen") / divisor)
     line = alt.Chart(rows).mark_line(color=MATCHED, interpolate="step-after").encode(
         x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",

@@ -102,3 +102,15 @@ def test_empty_warehouse_is_a_friendly_no_data(page, monkeypatch, tmp_path):
     app = _open(monkeypatch, tmp_path / "empty", page)
     assert not app.exception
     assert "暂无数据" in app.info[0].value
+
+
+def test_district_map_draws_all_38_districts(monkeypatch, fixture_warehouse):
+    import json
+
+    app = _open(monkeypatch, fixture_warehouse, "pages/districts.py")
+    deck = next(e for e in app.main if e.type == "deck_gl_json_chart")
+    spec = json.loads(deck.proto.json)
+    features = spec["layers"][0]["data"]["features"]
+    assert len(features) == 38
+    assert {f["properties"]["adcode"] for f in features} == {d.adcode for d in __import__(
+        "givingday.event", fromlist=["load_event"]).load_event().districts}

@@ -129,3 +129,13 @@ def test_a_version_published_during_the_test_appears_within_15_seconds(browser, 
                                arg=expected, timeout=15_000)
         assert time.monotonic() - published <= 15
         page.close()
+
+
+def test_leaderboard_view_lives_in_the_url(server, browser, simulated, capsys):
+    expected = query("board_projects", simulated / "warehouse", capsys, category="education")
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(f"{server}/boards?category=education&sort=donations")
+    wait_for_app(page)
+    assert page.get_by_text(f"{len(expected)} · ").count() >= 1  # "N · rank by money raised"
+    assert "category=education" in page.url and "sort=donations" in page.url
+    page.close()

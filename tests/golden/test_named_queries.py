@@ -16,7 +16,12 @@ from tests.helpers import at, credit, frame, gift, ingest, org, project, query, 
 
 EXPECTED = Path(__file__).parent / "expected"
 CASES = [("totals", {}), ("projects_leaderboard", {}), ("orgs_leaderboard", {}), ("categories", {}),
-         ("districts", {}), ("pools", {}), ("timeline", {}), ("timeline", {"grain": "minute"})]
+         ("districts", {}), ("pools", {}), ("timeline", {}), ("timeline", {"grain": "minute"}),
+         ("board_projects", {}), ("board_projects", {"category": "industry"}), ("board_projects", {"search": "P3"}),
+         ("board_projects", {"district": "500105"}), ("board_orgs", {}), ("board_orgs", {"category": "children"}),
+         ("category_timeline", {}), ("category_leaders", {}), ("pool_burndown", {"grain": "hour"}),
+         ("pool_daily_shares", {}), ("pool_projection", {}), ("project_timeline", {"project": "P1"}),
+         ("project_pools", {"project": "P1"}), ("latest_gifts", {"project": "P1"}), ("corrections", {})]
 
 GOOD_GIFTS = [
     gift("D01", "P1", 10_000, at(27, 9, 59), "alice", name="张三"),

@@ -26,7 +26,7 @@ def test_exact_yuan_and_counts():
 
 def test_times_are_event_local():
     tz = ZoneInfo("Asia/Shanghai")
-    moment = dt.datetime(2022, 4, 28, 9, 5, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2022, 4, 28, 9, 5, tzinfo=dt.UTC)
     assert fmt.local_time(moment, tz) == "4月28日 17:05"
     assert fmt.local_time(moment, tz, "en") == "28 Apr 17:05"
     assert fmt.age(moment, moment + dt.timedelta(minutes=2)) == "2分钟前"

@@ -265,3 +265,16 @@ def test_many_small_passes_are_compacted_without_changing_figures(inbox, warehou
     manifest = Warehouse(warehouse).manifest()
     assert len(manifest.tables["donations"].files) <= 3
     assert query("totals", warehouse, capsys)[0]["public_fen"] == 600
+
+
+def test_a_fall_of_the_published_total_is_logged_as_a_correction(inbox, warehouse, capsys):
+    reference_inbox(inbox)
+    write(inbox, "matches", "matches-20220427T100000-000001.parquet", [credit("M1", "P1", 800, at(27, 10))])
+    ingest(inbox, warehouse, capsys)
+    assert query("corrections", warehouse, capsys) == []
+    write(inbox, "matches", "matches-20220427T120000-000002.parquet", [credit("M2", "P1", -800, at(27, 12), reverses="M1")])
+    ingest(inbox, warehouse, capsys)
+    log = query("corrections", warehouse, capsys)
+    assert len(log) == 1
+    assert (log[0]["previous_raised_fen"], log[0]["raised_fen"], log[0]["change_fen"]) == (800, 0, -800)
+    assert log[0]["reversed_fen"] == -800 and "reversed" in log[0]["reason"]
