@@ -51,7 +51,11 @@ def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: 
             pl.col("bucket_start").dt.convert_time_zone(str(page.event.tz)))], how="vertical_relaxed")
         shown = tables.money_columns(rows, {"bucket_start": page.t("time"), "matched_fen": page.t("matched"),
                                             "remaining_fen": page.t("remaining")}, page.lang)
-        tables.chart_and_table(charts.burndown(series, page.event, page.lang), shown,
+        ran_out = []
+        if event_pool.daily_shares_fen:
+            shares = page.query("pool_daily_shares").filter(pl.col("pool_id") == pool_row["pool_id"])
+            ran_out = [m for m in shares["ran_out_at"] if m is not None]
+        tables.chart_and_table(charts.burndown(series, page.event, page.lang, ran_out=ran_out), shown,
                                rows, f"pool_burndown_{pool_row['pool_id']}", page.lang,
                                "python -m givingday query pool_burndown --param grain=hour --format csv", height=300)
 

@@ -68,7 +68,9 @@ def project_page(page: chrome.Page, project_id: str) -> None:
     }), hide_index=True, width="stretch")
     st.caption("昵称只显示第一个字；未留名的显示为“爱心网友”。" if page.lang == "zh"
                else "Nicknames show their first character only; gifts without one show 爱心网友 (a kind netizen).")
-    share = f"./projects?project={project_id}" + ("&lang=en" if page.lang == "en" else "")
+    base = (st.context.url or "").split("?")[0].rstrip("/")
+    base = base if base.endswith("/projects") else "./projects"
+    share = f"{base}?project={project_id}" + ("&lang=en" if page.lang == "en" else "")
     st.markdown(f"{page.t('share_link')}：[{share}]({share})" if page.lang == "zh"
                 else f"{page.t('share_link')}: [{share}]({share})")
     tables.downloads(found, f"project_{project_id}", page.lang)

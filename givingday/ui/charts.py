@@ -126,8 +126,10 @@ def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, langua
     ).properties(height=alt.Step(30))
 
 
-def burndown(frame: pl.DataFrame, event: Event, language: str, title_unit: str | None = None) -> alt.Chart:
-    """How much is left in the pool, over time? Remaining money, from the budget down."""
+def burndown(frame: pl.DataFrame, event: Event, language: str, title_unit: str | None = None,
+             ran_out: list[dt.datetime] | None = None) -> alt.Chart:
+    """How much is left in the pool, over time? Remaining money, from the budget down;
+    the moments a daily share ran out are marked."""
     divisor, unit = _unit(language, frame["remaining_fen"].max() or 0) if title_unit is None else (1e6, title_unit)
     rows = _local(frame, "bucket_start", event).with_columns(value=pl.col("remaining_fen") / divisor)
     line = alt.Chart(rows).mark_line(color=MATCHED, interpolate="step-after").encode(
@@ -137,7 +139,13 @@ def burndown(frame: pl.DataFrame, event: Event, language: str, title_unit: str |
         tooltip=[alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
                  alt.Tooltip("value:Q", format=",.2f", title=f"{t('remaining', language)} ({unit})")],
     )
-    return (line + _marks(event, language)).properties(height=HEIGHT - 40)
+    layers = line + _marks(event, language)
+    if ran_out:
+        label = "当日额度用完" if language == "zh" else "day's share spent"
+        points = pl.DataFrame({"at": [m.astimezone(event.tz).replace(tzinfo=None) for m in ran_out], "what": label})
+        layers += alt.Chart(points).mark_rule(color="#A00020", strokeWidth=2).encode(
+            x="at:T", tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("at:T", format="%-m/%-d %H:%M", title="")])
+    return layers.properties(height=HEIGHT - 40)
 
 
 def project_growth(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
