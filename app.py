@@ -15,5 +15,6 @@ navigation = st.navigation([
     st.Page("pages/funds.py", title=t("nav.funds", language), url_path="funds"),
     st.Page("pages/projects.py", title=t("nav.projects", language), url_path="projects"),
     st.Page("pages/open_data.py", title=t("nav.data", language), url_path="data"),
+    st.Page("pages/bigscreen.py", title="大屏", url_path="bigscreen", visibility="hidden"),
 ], position="top")
 navigation.run()

@@ -1,4 +1,4 @@
-"""The `givingday` command line: simulate | ingest | query | serve | bench.
+"""The `givingday` command line: simulate | ingest | query | serve | bench | soak.
 
 Exit codes: 0 done (quarantined input included); 2 could not do the job (bad arguments,
 invalid event folder, warehouse not writable, unknown query or parameter); 3 the
@@ -112,6 +112,11 @@ def cmd_serve(args) -> int:
                  warehouse=args.warehouse, inbox=args.inbox)
 
 
+def cmd_soak(args) -> int:
+    from givingday.soak import soak
+    return soak(minutes=args.minutes, interval=args.interval, rotate=args.rotate, scale=args.scale)
+
+
 def cmd_bench(args) -> int:
     from givingday.bench import bench
     return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep)
@@ -164,6 +169,13 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=15, help="runs per query for the median")
     bench.add_argument("--keep", action="store_true", help="keep the generated data")
     bench.set_defaults(run=cmd_bench)
+
+    soak = commands.add_parser("soak", help="run the big screen for a long time with live data; print memory")
+    soak.add_argument("--minutes", type=float, default=30.0)
+    soak.add_argument("--interval", type=float, default=60.0, help="seconds between samples")
+    soak.add_argument("--rotate", type=float, default=5.0, help="seconds per scene")
+    soak.add_argument("--scale", type=float, default=0.2)
+    soak.set_defaults(run=cmd_soak)
     return top
 
 

@@ -65,7 +65,8 @@ def legend(measure: str, breaks: list[int], language: str) -> list[tuple[list[in
 
 
 def district_map(districts: pl.DataFrame, event: Event, measure: str, language: str,
-                 height_scale: float = 0.0, pitch: int = 0, bearing: int = 0) -> tuple[pdk.Deck, list]:
+                 height_scale: float = 0.0, pitch: int = 0, bearing: int = 0,
+                 zoom: float = 5.55) -> tuple[pdk.Deck, list]:
     """Choropleth of all districts by `measure` (optionally extruded); and its legend."""
     geo = copy.deepcopy(_boundaries(str(event.boundaries_path)))
     rows = {r["district_adcode"]: r for r in districts.iter_rows(named=True)}
@@ -96,7 +97,7 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
                 f"<br/>{labels['donations']}：{{gifts}}<br/>{labels['projects']}：{{projects}}",
         "style": {"backgroundColor": "#1b1b1b", "color": "white", "fontSize": "13px"},
     }
-    view = pdk.ViewState(latitude=30.0, longitude=107.7, zoom=5.55, pitch=pitch, bearing=bearing)
+    view = pdk.ViewState(latitude=30.0, longitude=107.7, zoom=zoom, pitch=pitch, bearing=bearing)
     deck = pdk.Deck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
                     map_provider=None)
     return deck, legend(measure, breaks, language)

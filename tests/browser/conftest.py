@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS
+from givingday.browser import CHROMIUM, CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 

@@ -1,4 +1,5 @@
-"""A real `streamlit run` on a free local port, and Debian's chromium driven by Playwright."""
+"""A real `streamlit run` on a free local port, and Debian's chromium driven by Playwright
+(for the browser tests and the big-screen soak)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -1,0 +1,143 @@
+"""大屏 Big screen (/bigscreen, not in the public menu): an unattended broadcast kiosk.
+
+URL: ?scenes=hero,top10,map,funds,categories,ticker,qr,countdown (names or 1-8, in order),
+?rotate=20 (seconds per scene), ?lang=en, ?scale=1.0 (type scale for unusual walls).
+The scene shown is a function of the wall clock, so after a restart or a network drop the
+screen comes back at the right place in the rotation by itself.
+"""
+
+import datetime as dt
+import math
+import time
+
+import streamlit as st
+
+from givingday.event import load_event
+from givingday.ui import bigscreen as bs
+from givingday.ui import data, maps
+from givingday.ui import format as fmt
+from givingday.ui.i18n import lang
+
+REFRESH_SECONDS = 2
+event = load_event()
+language = lang()
+
+
+def _number(name: str, default: float, low: float, high: float) -> float:
+    try:
+        return min(high, max(low, float(st.query_params.get(name, default))))
+    except ValueError:
+        return default
+
+
+def _scenes() -> list[str]:
+    chosen = []
+    for item in (st.query_params.get("scenes") or ",".join(bs.SCENES)).split(","):
+        item = item.strip().lower()
+        name = bs.SCENES[int(item) - 1] if item.isdigit() and 1 <= int(item) <= len(bs.SCENES) else item
+        if name in bs.SCENES and name not in chosen:
+            chosen.append(name)
+    return chosen or list(bs.SCENES)
+
+
+SCENES, ROTATE, SCALE = _scenes(), _number("rotate", 20, 3, 600), _number("scale", 1.0, 0.5, 3.0)
+st.html(bs.CSS)
+
+
+def _figures(version: int) -> dict:
+    return {
+        "totals": data.query("totals", version).row(0, named=True),
+        "pace": data.query("pace", version).row(0, named=True),
+        "board": data.query("board_projects", version),
+        "categories": data.query("categories", version),
+        "pools": data.query("pools", version),
+        "projections": {r["pool_id"]: r for r in data.query("pool_projection", version).iter_rows(named=True)},
+        "gifts": data.query("latest_gifts_all", version),
+        "districts": data.query("districts", version),
+    }
+
+
+def _public_url() -> str:
+    configured = event.raw.get("bigscreen", {}).get("public_url")
+    here = (st.context.url or "").split("/bigscreen")[0]
+    return here + "/" if here.startswith("http") and "127.0.0.1" not in here and "localhost" not in here \
+        else configured or here
+
+
+def _scene_html(scene: str, figures: dict, event_now: dt.datetime) -> str | None:
+    if scene == "hero":
+        return bs.hero(figures["totals"], figures["pace"], language)
+    if scene == "top10":
+        return bs.top10(figures["board"], language)
+    if scene == "funds":
+        return bs.funds(figures["pools"], figures["projections"], event, language)
+    if scene == "categories":
+        return bs.categories(figures["categories"], language)
+    if scene == "ticker":
+        return bs.ticker(figures["gifts"], event, language)
+    if scene == "qr":
+        return bs.qr(_public_url(), event, language)
+    if scene == "countdown":
+        return bs.countdown(event_now, event, language)
+    return None
+
+
+def _stale(version: int, now: dt.datetime) -> bool:
+    manifest = data.warehouse().manifest(version)
+    if not manifest or not manifest.published_at or not (event.start <= now < event.end):
+        return False
+    limit = event.raw.get("bigscreen", {}).get("stale_after_minutes", 5)
+    return (now - dt.datetime.fromisoformat(manifest.published_at)).total_seconds() > limit * 60
+
+
+def _correction(raised_fen: int) -> str:
+    """A total never falls silently: say so for one rotation when it does."""
+    shown = st.session_state.get("bs_raised")
+    if shown is not None and raised_fen < shown:
+        st.session_state["bs_note"] = (time.time() + ROTATE, shown - raised_fen)
+    st.session_state["bs_raised"] = raised_fen
+    until, drop = st.session_state.get("bs_note", (0, 0))
+    if time.time() >= until:
+        return ""
+    text = (f"更正：配捐撤回，总额下调 {fmt.yuan(drop)}" if language == "zh"
+            else f"Correction: reversed match credits lowered the total by {fmt.yuan(drop, 'en')}")
+    return f'<div class="bs-note">{text}</div>'
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def screen() -> None:
+    now = dt.datetime.now(event.tz)
+    version = data.published_version()
+    try:
+        if version is None:
+            raise data.Unavailable("no data yet")
+        figures = _figures(version)
+    except data.Unavailable:
+        last = st.session_state.get("bs_last_frame")
+        badge = f'<div class="bs-badge">{"数据更新中" if language == "zh" else "Updating"}</div>'
+        st.html(last.replace("</div>\n<!--end-->", badge + "</div>\n<!--end-->") if last else
+                bs.frame("waiting", '<div class="bs-title">' + ("数据即将发布" if language == "zh" else "Figures coming soon")
+                         + "</div>" + badge, event, language, "", SCALE) + "\n<!--end-->")
+        return
+    as_of = figures["totals"]["as_of"]
+    event_now = now if event.start <= now < event.end else as_of
+    available = [s for s in SCENES if s != "countdown" or bs.countdown(event_now, event, language)]
+    scene = available[int(time.time() // ROTATE) % len(available)]
+    stamp = f'{"数据截至" if language == "zh" else "as of"} {fmt.local_time(as_of, event.tz, language)}'
+    extras = _correction(figures["totals"]["raised_fen"])
+    if _stale(version, now):
+        extras += f'<div class="bs-badge">{"数据更新中" if language == "zh" else "Updating"}</div>'
+    if scene == "map":
+        st.html(bs.frame("map", bs.map_title(language) + extras, event, language, stamp, SCALE)
+                .replace('class="bs"', 'class="bs" style="height:15vh;padding-top:4vh;padding-bottom:0"', 1))
+        bearing = (time.time() * 1.5) % 360  # a slow drift of the camera, about 1.5 degrees a second
+        deck, _ = maps.district_map(figures["districts"], event, "raised_fen", language, height_scale=1.0,
+                                    pitch=50, bearing=int(bearing), zoom=6.7 + math.log2(SCALE))
+        st.pydeck_chart(deck, height=820, key="bigscreen-map")
+        return
+    html = bs.frame(scene, _scene_html(scene, figures, event_now) + extras, event, language, stamp, SCALE)
+    st.session_state["bs_last_frame"] = html + "\n<!--end-->"
+    st.html(html)
+
+
+screen()
