@@ -26,9 +26,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(warehouse: Path, extra_env: dict | None = None):
-    """Start `streamlit run app.py` on a free port; yield its base URL; stop it."""
-    port = free_port()
+def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int | None = None):
+    """Start `streamlit run app.py` on a (free) port; yield its base URL; stop it."""
+    port = port or free_port()
     env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),

@@ -76,7 +76,7 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 .bs-note { position: absolute; left: 5vw; bottom: 4vh; font-size: 2.6vh; color: #FFD8A8; }
 .bs-foot { margin-top: auto; font-size: 2.6vh; color: #7E8A98; display: flex; justify-content: space-between; }
 .bs-map-title { margin: 0; }
-[data-testid="stDeckGlJsonChart"], [data-testid="stDeckGlJsonChart"] > div { height: 86vh !important; }
+[data-testid="stDeckGlJsonChart"], [data-testid="stDeckGlJsonChart"] > div { height: 84vh !important; }
 [data-testid="stDeckGlJsonChart"] button, .mapboxgl-ctrl, .maplibregl-ctrl { display: none !important; }
 </style>
 """
