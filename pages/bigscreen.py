@@ -7,7 +7,6 @@ screen comes back at the right place in the rotation by itself.
 """
 
 import datetime as dt
-import math
 import time
 
 import streamlit as st
@@ -104,6 +103,12 @@ def _correction(raised_fen: int) -> str:
     return f'<div class="bs-note">{text}</div>'
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _relief(version: int, language: str) -> bytes:
+    """The 3D district image of a version, drawn once and served to every screen."""
+    return maps.district_relief_png(data.query("districts", version), event, "raised_fen")
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def screen() -> None:
     now = dt.datetime.now(event.tz)
@@ -130,10 +135,7 @@ def screen() -> None:
     if scene == "map":
         st.html(bs.frame("map", bs.map_title(language) + extras, event, language, stamp, SCALE)
                 .replace('class="bs"', 'class="bs" style="height:15vh;padding-top:4vh;padding-bottom:0"', 1))
-        bearing = (time.time() * 1.5) % 360  # a slow drift of the camera, about 1.5 degrees a second
-        deck, _ = maps.district_map(figures["districts"], event, "raised_fen", language, height_scale=1.0,
-                                    pitch=50, bearing=int(bearing), zoom=6.7 + math.log2(SCALE))
-        st.pydeck_chart(deck, height=820, key="bigscreen-map")
+        st.image(_relief(version, language), width="stretch")
         return
     html = bs.frame(scene, _scene_html(scene, figures, event_now) + extras, event, language, stamp, SCALE)
     st.session_state["bs_last_frame"] = html + "\n<!--end-->"

@@ -76,8 +76,16 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 .bs-note { position: absolute; left: 5vw; bottom: 4vh; font-size: 2.6vh; color: #FFD8A8; }
 .bs-foot { margin-top: auto; font-size: 2.6vh; color: #7E8A98; display: flex; justify-content: space-between; }
 .bs-map-title { margin: 0; }
-[data-testid="stDeckGlJsonChart"], [data-testid="stDeckGlJsonChart"] > div { height: 84vh !important; }
-[data-testid="stDeckGlJsonChart"] button, .mapboxgl-ctrl, .maplibregl-ctrl { display: none !important; }
+[data-testid="stImage"], [data-testid="stImageContainer"] { height: 85vh; display: flex; align-items: center;
+  justify-content: center; overflow: hidden; perspective: 180vh; }
+[data-testid="stElementContainer"]:has([data-testid="stImage"]) { width: 100vw !important; display: flex;
+  justify-content: center; }
+[data-testid="stImage"] img { display: block; margin: 0 auto; max-height: 78vh; width: auto !important;
+  max-width: 86vw; object-fit: contain;
+  transform-origin: 50% 60%; animation: bs-drift 90s ease-in-out infinite alternate; }
+[data-testid="stImage"] button, [data-testid="stElementToolbar"] { display: none !important; }
+@keyframes bs-drift { from { transform: rotateX(34deg) rotateZ(-7deg) scale(1.02); }
+                      to { transform: rotateX(40deg) rotateZ(7deg) scale(1.08); } }
 </style>
 """
 

@@ -101,3 +101,55 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
     deck = pdk.Deck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
                     map_provider=None)
     return deck, legend(measure, breaks, language)
+
+
+def district_relief_png(districts: pl.DataFrame, event: Event, measure: str = "raised_fen",
+                        width: int = 1800, relief_px: int = 110) -> bytes:
+    """The districts as an image, each raised by its value (a 3D look without WebGL).
+
+    Drawn north to south so nearer districts overlap farther ones; the big screen tilts and
+    turns it slowly with CSS. An image, not a live WebGL map: a kiosk that runs for days
+    must not accumulate GPU contexts in the browser.
+    """
+    import io
+    import math
+
+    from PIL import Image, ImageDraw
+
+    geo = _boundaries(str(event.boundaries_path))
+    rows = {r["district_adcode"]: r for r in districts.iter_rows(named=True)}
+    breaks = class_breaks([r[measure] for r in rows.values()])
+    top = max([r[measure] for r in rows.values()] + [1])
+    rings = []
+    for feature in geo["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        rings.append((feature["properties"]["adcode"],
+                      [polygon[0][::3] for polygon in polygons if len(polygon[0]) > 12]))  # coarser: it is tilted
+    lons = [x for _, polys in rings for ring in polys for x, _ in ring]
+    lats = [y for _, polys in rings for ring in polys for _, y in ring]
+    squeeze = math.cos(math.radians(sum(lats) / len(lats)))
+    scale = (width - 80) / ((max(lons) - min(lons)) * squeeze)
+    height = int((max(lats) - min(lats)) * scale) + relief_px + 80
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+
+    west, north = min(lons), max(lats)
+
+    def project(ring, lift):
+        return [(40 + (x - west) * squeeze * scale, 40 + relief_px + (north - y) * scale - lift) for x, y in ring]
+
+    order = sorted(rings, key=lambda item: -max(y for ring in item[1] for _, y in ring))
+    for adcode, polygons in order:
+        value = (rows.get(adcode) or {}).get(measure, 0) or 0
+        colour = tuple(colour_of(value, breaks))
+        side = tuple(int(c * 0.55) for c in colour)
+        lift = int(value / top * relief_px)
+        for step in range(0, lift, 5):
+            for ring in polygons:
+                draw.polygon(project(ring, step), fill=side + (255,))
+        for ring in polygons:
+            draw.polygon(project(ring, lift), fill=colour + (255,), outline=(255, 255, 255, 180))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -7,10 +7,10 @@ import time
 import duckdb
 import pytest
 
+from givingday.browser import streamlit_server, wait_for_app
 from givingday.event import load_event
 from givingday.simulate import simulate
 from givingday.ui import format as fmt
-from givingday.browser import streamlit_server, wait_for_app
 from tests.helpers import at, gift, ingest, query, write
 
 pytestmark = pytest.mark.browser
