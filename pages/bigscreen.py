@@ -104,9 +104,11 @@ def _correction(raised_fen: int) -> str:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _relief(version: int, language: str) -> bytes:
+def _relief(version: int, language: str) -> str:
     """The 3D district image of a version, drawn once and served to every screen."""
-    return maps.district_relief_png(data.query("districts", version), event, "raised_fen")
+    import base64
+    png = maps.district_relief_png(data.query("districts", version), event, "raised_fen")
+    return base64.b64encode(png).decode()
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -133,9 +135,8 @@ def screen() -> None:
     if _stale(version, now):
         extras += f'<div class="bs-badge">{"数据更新中" if language == "zh" else "Updating"}</div>'
     if scene == "map":
-        st.html(bs.frame("map", bs.map_title(language) + extras, event, language, stamp, SCALE)
-                .replace('class="bs"', 'class="bs" style="height:15vh;padding-top:4vh;padding-bottom:0"', 1))
-        st.image(_relief(version, language), width="stretch")
+        body = bs.map_title(language) + bs.relief(_relief(version, language)) + extras
+        st.html(bs.frame("map", body, event, language, stamp, SCALE))
         return
     html = bs.frame(scene, _scene_html(scene, figures, event_now) + extras, event, language, stamp, SCALE)
     st.session_state["bs_last_frame"] = html + "\n<!--end-->"

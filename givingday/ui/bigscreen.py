@@ -76,14 +76,10 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 .bs-note { position: absolute; left: 5vw; bottom: 4vh; font-size: 2.6vh; color: #FFD8A8; }
 .bs-foot { margin-top: auto; font-size: 2.6vh; color: #7E8A98; display: flex; justify-content: space-between; }
 .bs-map-title { margin: 0; }
-[data-testid="stImage"], [data-testid="stImageContainer"] { height: 85vh; display: flex; align-items: center;
-  justify-content: center; overflow: hidden; perspective: 180vh; }
-[data-testid="stElementContainer"]:has([data-testid="stImage"]) { width: 100vw !important; display: flex;
-  justify-content: center; }
-[data-testid="stImage"] img { display: block; margin: 0 auto; max-height: 78vh; width: auto !important;
-  max-width: 86vw; object-fit: contain;
-  transform-origin: 50% 60%; animation: bs-drift 90s ease-in-out infinite alternate; }
-[data-testid="stImage"] button, [data-testid="stElementToolbar"] { display: none !important; }
+.bs-relief { flex: 1; display: flex; align-items: center; justify-content: center; perspective: 180vh;
+  overflow: hidden; }
+.bs-relief img { max-height: 70vh; max-width: 84vw; object-fit: contain; transform-origin: 50% 60%;
+  animation: bs-drift 90s ease-in-out infinite alternate; }
 @keyframes bs-drift { from { transform: rotateX(34deg) rotateZ(-7deg) scale(1.02); }
                       to { transform: rotateX(40deg) rotateZ(7deg) scale(1.08); } }
 </style>
@@ -222,6 +218,9 @@ def countdown(now: dt.datetime, event: Event, language: str) -> str | None:
             f'<div class="bs-sub">{start.astimezone(event.tz):%H:%M} · 江北嘴</div>')
 
 
+def relief(png_base64: str) -> str:
+    """The district relief image, tilted and slowly turning (CSS animation: the camera drift)."""
+    return f'<div class="bs-relief"><img alt="" src="data:image/png;base64,{png_base64}"/></div>'
+
 def map_title(language: str) -> str:
-    return ('<div class="bs-title bs-map-title" style="color:#fff;font-size:4.4vh;font-weight:700">'
-            + ("各区县筹款" if language == "zh" else "Money raised by district") + "</div>")
+    return '<div class="bs-title">' + ("各区县筹款" if language == "zh" else "Money raised by district") + "</div>"
