@@ -196,7 +196,7 @@ def qr(url: str, event: Event, language: str) -> str:
     settings = event.raw.get("bigscreen", {})
     sponsors = settings.get("sponsors_en" if language == "en" else "sponsors_zh", [])
     call = "扫码查看每一笔善款的去向" if language == "zh" else "Scan to see where every yuan goes"
-    thanks = "特别鸣谢" if language == "zh" else "With thanks to"
+    thanks = "特别鸣谢" if language == "zh" else "Thanks to"
     return (f'<div class="bs-qr">{code}<div><div class="bs-title">{call}</div>'
             f'<div class="bs-sub">{escape(url)}</div><div class="bs-sponsors"><br/>{thanks}<br/>'
             + "<br/>".join(escape(s) for s in sponsors) + "</div></div></div>")
