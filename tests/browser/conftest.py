@@ -3,7 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from givingday.browser import CHROMIUM, CHROMIUM_ARGS
+from givingday.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from givingday.event import load_event
+from givingday.simulate import simulate
+from tests.helpers import ingest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
@@ -33,3 +36,19 @@ def copy_tree(tmp_path):
         shutil.copytree(source, target)
         return target
     return copy
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    """A small simulated event (about 23,000 gifts), ingested: inbox and warehouse."""
+    root = tmp_path_factory.mktemp("browser")
+    simulate(load_event(), root / "inbox", scale=0.01, seed=11)
+    code, _ = ingest(root / "inbox", root / "warehouse")
+    assert code == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(simulated):
+    with streamlit_server(simulated / "warehouse") as url:
+        yield url

@@ -7,7 +7,6 @@ import pytest
 
 from givingday.browser import free_port, streamlit_server, wait_for_app
 from givingday.event import load_event
-from givingday.simulate import simulate
 from givingday.ui import format as fmt
 from givingday.ui.bigscreen import SCENES
 from tests.helpers import at, gift, ingest, query, write
@@ -16,21 +15,6 @@ pytestmark = pytest.mark.browser
 CHROME = ["[data-testid=stHeader]", "[data-testid=stToolbar]", "[data-testid=stDecoration]",
           "[data-testid=stStatusWidget]", "[data-testid=stSidebar]", "[data-testid=stSidebarCollapsedControl]",
           "#MainMenu", "footer", "[data-testid=stTopNavLinkContainer]"]
-
-
-@pytest.fixture(scope="module")
-def simulated(tmp_path_factory):
-    root = tmp_path_factory.mktemp("bigscreen")
-    simulate(load_event(), root / "inbox", scale=0.01, seed=5)
-    code, _ = ingest(root / "inbox", root / "warehouse")
-    assert code == 0
-    return root
-
-
-@pytest.fixture(scope="module")
-def server(simulated):
-    with streamlit_server(simulated / "warehouse") as url:
-        yield url
 
 
 def _scene(page) -> str | None:

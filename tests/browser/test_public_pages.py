@@ -8,8 +8,6 @@ import duckdb
 import pytest
 
 from givingday.browser import streamlit_server, wait_for_app
-from givingday.event import load_event
-from givingday.simulate import simulate
 from givingday.ui import format as fmt
 from tests.helpers import at, gift, ingest, query, write
 
@@ -17,21 +15,6 @@ pytestmark = pytest.mark.browser
 SIZES = [(390, 844), (1440, 900)]
 PAGES = {"overview": "", "boards": "boards", "categories": "categories", "districts": "districts",
          "funds": "funds", "projects": "projects", "data": "data"}  # name -> URL path (overview is the root)
-
-
-@pytest.fixture(scope="module")
-def simulated(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    simulate(load_event(), root / "inbox", scale=0.01, seed=11)
-    code, _ = ingest(root / "inbox", root / "warehouse")
-    assert code == 0
-    return root
-
-
-@pytest.fixture(scope="module")
-def server(simulated):
-    with streamlit_server(simulated / "warehouse") as url:
-        yield url
 
 
 def _private_strings(inbox) -> list[str]:
