@@ -1,4 +1,4 @@
-"""The `givingday` command line: simulate | ingest | query | serve | bench | soak.
+"""The `givingday` command line: simulate | ingest | query | flags | serve | bench | soak.
 
 Exit codes: 0 done (quarantined input included); 2 could not do the job (bad arguments,
 invalid event folder, warehouse not writable, unknown query or parameter); 3 the
@@ -42,7 +42,7 @@ def cmd_simulate(args) -> int:
         live_from = live_from.replace(tzinfo=event.tz)
     started = time.monotonic()
     totals = simulate(event, _inbox(args.inbox), scale=args.scale, seed=args.seed, live=args.live,
-                      speed=args.speed, live_from=live_from)
+                      speed=args.speed, live_from=live_from, anomalies=args.inject_anomalies)
     totals["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(totals))
     return 0
@@ -106,6 +106,26 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_flags(args) -> int:
+    from givingday.event import load_event
+    from givingday.integrity import flags
+    from givingday.queries import NoData, QueryError, reader
+
+    try:
+        found = flags(reader(args.warehouse), load_event(args.event))
+    except NoData as exc:
+        return fail(str(exc), EXIT_NO_DATA)
+    except QueryError as exc:
+        return fail(str(exc))
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False))
+    else:
+        for flag in found:
+            subject = flag["project_id"] or flag["donor_key"]
+            print(f"{flag['detector']:<15} {subject or '':<18} {flag['window_start'] or ''} {flag['evidence']}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from givingday.serve import serve
     return serve(demo=args.demo, port=args.port, scale=args.scale, speed=args.speed,
@@ -137,6 +157,9 @@ def parser() -> argparse.ArgumentParser:
     simulate.add_argument("--live", action="store_true", help="replay in compressed time")
     simulate.add_argument("--speed", type=float, default=60.0, help="simulated seconds per second")
     simulate.add_argument("--live-from", help="simulated time to start the live replay (ISO 8601)")
+    simulate.add_argument("--inject-anomalies", action="store_true",
+                          help="plant the patterns the integrity monitor looks for (apportionment, match "
+                               "farming, match outliers, a rush of brand-new donors)")
     simulate.set_defaults(run=cmd_simulate)
 
     ingest = commands.add_parser("ingest", help="validate the inbox and publish a warehouse version")
@@ -153,6 +176,11 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
     query.add_argument("--format", choices=("json", "csv", "table"), default="table")
     query.set_defaults(run=cmd_query)
+
+    flags_ = commands.add_parser("flags", help="integrity flags: forbidden fundraising patterns, with evidence")
+    flags_.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
+    flags_.add_argument("--format", choices=("json", "table"), default="table")
+    flags_.set_defaults(run=cmd_flags)
 
     serve = commands.add_parser("serve", help="run the dashboard (with --demo: simulate and ingest too)")
     serve.add_argument("--demo", action="store_true", help="live demo data in a temporary folder")

@@ -266,8 +266,8 @@ class _State:
 
 
 class Simulation:
-    def __init__(self, event: Event, scale: float = 1.0, seed: int = 2022):
-        self.event, self.scale, self.seed = event, scale, seed
+    def __init__(self, event: Event, scale: float = 1.0, seed: int = 2022, anomalies: bool = False):
+        self.event, self.scale, self.seed, self.anomalies = event, scale, seed, anomalies
         self.calib = event.simulation()
         self.budget_factor = min(scale, 1.0)
         self.reference = build_reference(event, self.calib, np.random.default_rng([seed, 0]),
@@ -305,6 +305,8 @@ class Simulation:
         expected = self.intensity[hour * 60:(hour + 1) * 60] * self.calib["targets"]["donations"] * self.scale
         per_minute = rng.poisson(expected)
         donations = self._gifts(rng, start, per_minute)
+        if self.anomalies:
+            donations = self._plant_anomalies(start, donations)
         matches = self._matches(rng, hour, start, donations)
         project_index = donations["project_index"].to_numpy()
         np.add.at(self.state.raised, project_index, donations["amount_fen"].to_numpy())
@@ -314,6 +316,39 @@ class Simulation:
         return HourBatch(start, start + dt.timedelta(hours=1),
                          donations.drop("project_index").select(list(contract.contract_columns("donations"))),
                          matches.select(list(contract.contract_columns("matches"))))
+
+    # -- planted patterns for the integrity monitor (--inject-anomalies) ---------------
+
+    PLANTED = (  # (pattern, event day, hour, project index, gifts, amount fen, minutes)
+        ("apportionment", 1, 15, 40, 80, 5000, 10),   # a workplace told to give 50 yuan each
+        ("match_farming", 1, 16, 80, 25, 100, 20),    # one donor, 1-yuan gifts again and again
+        ("match_outlier", 0, 11, 120, 30, 30000, 50),  # one donor drawing far more match money
+        ("new_donor_rush", 2, 2, 160, 60, 2000, 5),    # a night burst of brand-new donors
+    )
+
+    def _plant_anomalies(self, start: dt.datetime, gifts: pl.DataFrame) -> pl.DataFrame:
+        """Append each planted pattern in its hour; the rest of the event is untouched."""
+        day = (start.date() - self.event.start.date()).days
+        planted = [p for p in self.PLANTED if (p[1], p[2]) == (day, start.hour)]
+        for pattern, _, _, project, count, amount, minutes in planted:
+            n = [p[0] for p in self.PLANTED].index(pattern)
+            one_donor = pattern in ("match_farming", "match_outlier")
+            first = 10**12 + n * 10**4  # donor numbers no ordinary donor has: brand-new people
+            donors = (np.full(count, first) if one_donor else first + np.arange(count)).astype(np.uint64)
+            offsets = np.linspace(0, minutes * MINUTE_US - 1, count).astype(np.int64)
+            frame = pl.DataFrame({
+                "donation_id": _prefixed_ids("X", self.state.donations_made, count),
+                "donated_at": _timestamps(_epoch_us(start) + 5 * MINUTE_US + offsets),
+                "project_index": np.full(count, project, dtype=np.int64),
+                "project_id": self.reference.projects["project_id"].gather([project] * count),
+                "amount_fen": np.full(count, amount, dtype=np.int64),
+                "donor_key": _hex_strings(_mix64(donors, self.seed + 99 + n)),
+                "donor_name": pl.Series([None] * count, dtype=pl.String),
+                "channel": "direct", "inviter_key": pl.Series([None] * count, dtype=pl.String),
+            })
+            self.state.donations_made += count
+            gifts = pl.concat([gifts, frame.select(gifts.columns)]).sort("donated_at", maintain_order=True)
+        return gifts
 
     def _project_index_frame(self) -> pl.DataFrame:
         return self.reference.projects.select("project_id").with_row_index("project_index").with_columns(
@@ -591,14 +626,14 @@ class InboxWriter:
 
 def simulate(event: Event, inbox: Path, scale: float = 1.0, seed: int = 2022, live: bool = False,
              speed: float = 60.0, live_from: dt.datetime | None = None,
-             on_write=None) -> dict:
+             on_write=None, anomalies: bool = False) -> dict:
     """Write a whole simulated event to `inbox`; with `live`, replay in compressed time.
 
     Before `live_from` (default: the event start) hours are written at once, one file per
     table and hour; after it, one file per table and simulated minute, paced so that
     `speed` simulated seconds pass per real second.
     """
-    simulation = Simulation(event, scale, seed)
+    simulation = Simulation(event, scale, seed, anomalies)
     writer = InboxWriter(inbox)
     snapshot_at = event.start - dt.timedelta(hours=12)
     writer.snapshot("organizations", snapshot_at, simulation.reference.organizations)

@@ -1,0 +1,48 @@
+"""The integrity monitor flags the planted patterns and stays quiet on clean data."""
+
+import json
+
+import pytest
+
+from givingday.event import load_event
+from givingday.simulate import simulate
+from tests.helpers import ingest, run_cli
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory):
+    root = tmp_path_factory.mktemp("integrity")
+    for name, planted in (("clean", False), ("planted", True)):
+        simulate(load_event(), root / name / "inbox", scale=0.05, seed=9, anomalies=planted)
+        assert ingest(root / name / "inbox", root / name / "warehouse")[0] == 0
+    return root
+
+
+def _flags(warehouse) -> list[dict]:
+    result = run_cli("flags", "--warehouse", str(warehouse), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_every_planted_pattern_is_flagged_with_its_evidence(events):
+    found = _flags(events / "planted" / "warehouse")
+    by_detector = {f["detector"]: f for f in found}
+    assert set(by_detector) == {"apportionment", "match_farming", "match_outlier", "new_donor_rush"}
+    apportionment = next(f for f in found if f["detector"] == "apportionment" and f["evidence"]["amount_fen"] == 5000)
+    assert apportionment["evidence"]["donors"] == 80 and apportionment["window_start"].startswith("2022-04-28T15:00")
+    farming = by_detector["match_farming"]
+    assert farming["evidence"]["gifts"] == 25 and farming["donor_key"]
+    assert by_detector["match_outlier"]["evidence"]["matched_fen"] >= 200_000
+    assert all("donor_name" not in json.dumps(f) for f in found)
+
+
+def test_clean_event_raises_no_flag(events):
+    assert _flags(events / "clean" / "warehouse") == []
+
+
+def test_planting_adds_only_the_planted_gifts(events):
+    def public(name):
+        return run_cli("query", "totals", "--warehouse", str(events / name / "warehouse"), "--format", "json")
+
+    clean, planted = (json.loads(public(n).stdout)[0] for n in ("clean", "planted"))
+    assert planted["donations"] - clean["donations"] == 80 + 25 + 30 + 60
