@@ -1,4 +1,4 @@
-"""The `givingday` command line: simulate | ingest | query | flags | serve | bench | soak.
+"""The `givingday` command line: simulate | ingest | query | alerts | flags | serve | bench | soak.
 
 Exit codes: 0 done (quarantined input included); 2 could not do the job (bad arguments,
 invalid event folder, warehouse not writable, unknown query or parameter); 3 the
@@ -106,6 +106,28 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_alerts(args) -> int:
+    from givingday.alerts import alerts
+    from givingday.event import load_event
+    from givingday.queries import NoData, QueryError, reader
+    from givingday.warehouse import Warehouse
+
+    try:
+        version_reader = reader(args.warehouse)
+        found = alerts(version_reader, load_event(args.event), Warehouse(args.warehouse))
+    except NoData as exc:
+        return fail(str(exc), EXIT_NO_DATA)
+    except QueryError as exc:
+        return fail(str(exc))
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, default=str))
+    else:
+        for alert in found:
+            subject = alert["pool_id"] or alert["project_id"] or ""
+            print(f"{alert['severity']:<8} {alert['rule']:<17} {subject:<8} {alert['first_seen']} {alert['figures']}")
+    return 0
+
+
 def cmd_flags(args) -> int:
     from givingday.event import load_event
     from givingday.integrity import flags
@@ -176,6 +198,11 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
     query.add_argument("--format", choices=("json", "csv", "table"), default="table")
     query.set_defaults(run=cmd_query)
+
+    alerts_ = commands.add_parser("alerts", help="alerts for staff: pools running out, stalls, stale data, ...")
+    alerts_.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
+    alerts_.add_argument("--format", choices=("json", "table"), default="table")
+    alerts_.set_defaults(run=cmd_alerts)
 
     flags_ = commands.add_parser("flags", help="integrity flags: forbidden fundraising patterns, with evidence")
     flags_.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")

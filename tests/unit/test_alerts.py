@@ -1,0 +1,75 @@
+"""Alert rules fire on the figures that warrant them (`python -m givingday alerts`)."""
+
+import datetime as dt
+import json
+
+from givingday.alerts import alerts
+from givingday.event import load_event
+from givingday.queries import reader
+from givingday.warehouse import Warehouse
+from tests.helpers import at, credit, gift, ingest, reference_inbox, run_cli, write
+
+
+def _alerts(warehouse) -> list[dict]:
+    result = run_cli("alerts", "--warehouse", str(warehouse), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_pool_that_runs_out_raises_an_alert(inbox, warehouse, capsys):
+    reference_inbox(inbox)
+    write(inbox, "matches", "matches-20220427T120000-000001.parquet", [
+        credit("M1", "P1", 300_000_000, at(27, 12), "coupons", "coupon_match"),
+        credit("M2", "P2", 1_666_666_667, at(27, 15, 30), "tencent", "random_match")])
+    ingest(inbox, warehouse, capsys)
+    found = _alerts(warehouse)
+    exhausted = [a for a in found if a["rule"] == "pool_exhausted"]
+    assert [a["pool_id"] for a in exhausted] == ["coupons"]
+    share = next(a for a in found if a["rule"] == "share_exhausted")
+    assert share["pool_id"] == "tencent" and share["first_seen"].startswith("2022-04-27T15:30")
+    assert share["severity"] == "critical" and share["state"] == "open"
+
+
+def test_a_pool_about_to_run_out_raises_an_alert(inbox, warehouse, capsys):
+    reference_inbox(inbox)
+    write(inbox, "matches", "matches-20220427T120000-000001.parquet", [
+        credit(f"S{i}", "P1", 73_000_000, at(27, 11, 30 + i), "steps", "step_match", participants=100)
+        for i in range(30)])
+    ingest(inbox, warehouse, capsys)
+    running_out = [a for a in _alerts(warehouse) if a["rule"] == "pool_running_out"]
+    assert [a["pool_id"] for a in running_out] == ["steps"]
+    assert running_out[0]["figures"]["minutes_left"] <= 60
+
+
+def test_targets_stalls_and_falls(inbox, warehouse, capsys):
+    reference_inbox(inbox)
+    write(inbox, "donations", "donations-20220427T100000-000001.parquet", [
+        gift("D1", "P1", 1_000_000, at(27, 10)), gift("D2", "P2", 100, at(28, 20))])
+    write(inbox, "matches", "matches-20220427T100000-000001.parquet", [credit("M1", "P2", 500, at(28, 20))])
+    ingest(inbox, warehouse, capsys)
+    write(inbox, "matches", "matches-20220428T200000-000002.parquet", [credit("M2", "P2", -500, at(28, 20, 5), reverses="M1")])
+    ingest(inbox, warehouse, capsys)
+    found = _alerts(warehouse)
+    assert {a["project_id"] for a in found if a["rule"] == "target_reached"} == {"P1"}
+    stalled = {a["project_id"] for a in found if a["rule"] == "project_stalled"}
+    assert "P1" in stalled and "P2" not in stalled  # P1's last gift was 34 hours before as_of
+    assert [a["figures"]["change_fen"] for a in found if a["rule"] == "total_fell"] == [-500]
+
+
+def test_stale_data_during_the_event_raises_an_alert(inbox, warehouse, capsys):
+    reference_inbox(inbox)
+    write(inbox, "donations", "donations-20220428T100000-000001.parquet", [gift("D1", "P1", 100, at(28, 10))])
+    ingest(inbox, warehouse, capsys)
+    manifest_path = warehouse / "versions" / "000001.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["published_at"] = at(28, 10, 1).isoformat()  # as if published during the event
+    manifest_path.write_text(json.dumps(manifest))
+    version_reader, event = reader(Warehouse(warehouse)), load_event()
+
+    def stale(now):
+        return [a for a in alerts(version_reader, event, Warehouse(warehouse), now=now) if a["rule"] == "data_stale"]
+
+    assert stale(at(28, 10, 5)) == []  # 4 minutes: fresh
+    late = stale(at(28, 10, 31))
+    assert len(late) == 1 and late[0]["figures"]["minutes_since_publication"] == 30.0
+    assert stale(dt.datetime(2026, 1, 1, tzinfo=at(28, 0).tzinfo)) == []  # after the event: history, not stale
