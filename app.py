@@ -16,5 +16,6 @@ navigation = st.navigation([
     st.Page("pages/projects.py", title=t("nav.projects", language), url_path="projects"),
     st.Page("pages/open_data.py", title=t("nav.data", language), url_path="data"),
     st.Page("pages/bigscreen.py", title="大屏", url_path="bigscreen", visibility="hidden"),
+    st.Page("pages/staff.py", title="工作台", url_path="staff", visibility="hidden"),
 ], position="top")
 navigation.run()

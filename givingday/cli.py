@@ -106,6 +106,28 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_users(args) -> int:
+    import getpass
+
+    from givingday import staff
+
+    if args.action == "list":
+        for name, account in sorted(staff.users().items()):
+            print(f"{name}\t{account.get('role', '')}\t{account.get('email', '')}")
+        return 0
+    if not args.name:
+        return fail("a user name is needed")
+    if args.action == "remove":
+        return 0 if staff.remove_user(args.name) else fail(f"no user {args.name!r}")
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("password: ")
+    try:
+        staff.add_user(args.name, password, args.role, args.email or "")
+    except ValueError as exc:
+        return fail(str(exc))
+    print(f"added {args.name} ({args.role}) to {staff.secrets_path()}")
+    return 0
+
+
 def cmd_alerts(args) -> int:
     from givingday.alerts import alerts
     from givingday.event import load_event
@@ -198,6 +220,14 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
     query.add_argument("--format", choices=("json", "csv", "table"), default="table")
     query.set_defaults(run=cmd_query)
+
+    users = commands.add_parser("users", help="staff accounts in .streamlit/secrets.toml (bcrypt hashes)")
+    users.add_argument("action", choices=("add", "remove", "list"))
+    users.add_argument("name", nargs="?")
+    users.add_argument("--role", choices=("staff", "auditor"), default="staff")
+    users.add_argument("--email")
+    users.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users.set_defaults(run=cmd_users)
 
     alerts_ = commands.add_parser("alerts", help="alerts for staff: pools running out, stalls, stale data, ...")
     alerts_.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")

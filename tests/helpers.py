@@ -95,7 +95,8 @@ def query(name: str, warehouse: Path, capsys, **params) -> list[dict]:
     return json.loads(out)
 
 
-def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict | None = None, timeout: float = 300,
+            input_text: str | None = None) -> subprocess.CompletedProcess:
     """The command line in a child process, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "givingday", *args], cwd=ROOT, capture_output=True,
-                          text=True, env=env, timeout=timeout)
+                          text=True, env=env, timeout=timeout, input=input_text)

@@ -1,0 +1,158 @@
+"""Staff accounts, sign-in with lock-out, and the audit log (no outside service needed).
+
+Accounts live in `.streamlit/secrets.toml` (or $GIVINGDAY_SECRETS) under `[staff.users.NAME]`
+with a bcrypt `password_hash` and a `role` (`staff` sees pseudonymous donor keys only;
+`auditor` may also see nicknames). `python -m givingday users add|remove|list` manages them.
+Failed sign-ins back off and lock the account for a while; every sign-in, failure, lock and
+acknowledgement goes to an append-only JSON-lines audit log (never a password).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import bcrypt
+
+ROLES = ("staff", "auditor")
+DEFAULTS = {"max_failures": 5, "lock_minutes": 15, "session_minutes": 480}
+
+
+def secrets_path() -> Path:
+    return Path(os.environ.get("GIVINGDAY_SECRETS") or ".streamlit/secrets.toml")
+
+
+def state_dir() -> Path:
+    path = Path(os.environ.get("GIVINGDAY_STAFF_STATE") or "data/staff")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _read_secrets() -> dict:
+    path = secrets_path()
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def settings() -> dict:
+    return {**DEFAULTS, **{k: v for k, v in _read_secrets().get("staff", {}).items() if k in DEFAULTS}}
+
+
+def users() -> dict[str, dict]:
+    return dict(_read_secrets().get("staff", {}).get("users", {}))
+
+
+def _toml_value(value) -> str:
+    return json.dumps(value) if isinstance(value, str) else str(value)
+
+
+def _write_users(accounts: dict[str, dict]) -> None:
+    """Rewrite the [staff] tables of the secrets file, keeping every other table as it was."""
+    path = secrets_path()
+    kept = []
+    if path.is_file():
+        skipping = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("["):
+                skipping = line.strip().startswith("[staff")
+            if not skipping:
+                kept.append(line)
+    lines = [*kept, "", "[staff]"] + [f"{k} = {_toml_value(v)}" for k, v in settings().items()]
+    for name, account in sorted(accounts.items()):
+        lines += ["", f"[staff.users.{json.dumps(name)}]"] + [f"{k} = {_toml_value(v)}" for k, v in account.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text("\n".join(lines).strip() + "\n", encoding="utf-8")
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+
+
+def add_user(name: str, password: str, role: str = "staff", email: str = "") -> None:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 10:
+        raise ValueError("a password needs at least 10 characters")
+    accounts = users()
+    accounts[name] = {"role": role, "email": email,
+                      "password_hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=12)).decode()}
+    _write_users(accounts)
+    audit("user_added", name, {"role": role})
+
+
+def remove_user(name: str) -> bool:
+    accounts = users()
+    if accounts.pop(name, None) is None:
+        return False
+    _write_users(accounts)
+    audit("user_removed", name)
+    return True
+
+
+def audit(event: str, user: str | None, detail: dict | None = None) -> None:
+    record = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "event": event,
+              "user": user, **({"detail": detail} if detail else {})}
+    with open(state_dir() / "audit.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def audit_log(limit: int = 200) -> list[dict]:
+    path = state_dir() / "audit.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[-limit:]][::-1]
+
+
+def _failures_path() -> Path:
+    return state_dir() / "failures.json"
+
+
+def _failures() -> dict:
+    path = _failures_path()
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _save_failures(failures: dict) -> None:
+    _failures_path().write_text(json.dumps(failures))
+
+
+@dataclass(frozen=True)
+class SignIn:
+    ok: bool
+    user: str | None = None
+    role: str | None = None
+    message: str = ""
+
+
+def locked_until(name: str) -> float:
+    return _failures().get(name, {}).get("locked_until", 0)
+
+
+def sign_in(name: str, password: str) -> SignIn:
+    """Check a password; count failures, back off, lock after too many; audit everything."""
+    config = settings()
+    failures = _failures()
+    entry = failures.get(name, {"count": 0, "locked_until": 0})
+    if entry["locked_until"] > time.time():
+        audit("sign_in_refused_locked", name)
+        minutes = int((entry["locked_until"] - time.time()) // 60) + 1
+        return SignIn(False, message=f"locked: try again in {minutes} min")
+    account = users().get(name)
+    valid = account is not None and bcrypt.checkpw(password.encode(), account["password_hash"].encode())
+    if valid:
+        failures.pop(name, None)
+        _save_failures(failures)
+        audit("sign_in", name, {"role": account["role"]})
+        return SignIn(True, name, account["role"])
+    entry["count"] += 1
+    if entry["count"] >= config["max_failures"]:
+        entry = {"count": 0, "locked_until": time.time() + config["lock_minutes"] * 60}
+        audit("account_locked", name, {"minutes": config["lock_minutes"]})
+    failures[name] = entry
+    _save_failures(failures)
+    audit("sign_in_failed", name)
+    time.sleep(min(0.25 * entry["count"], 2.0))  # back off a little more with each failure
+    return SignIn(False, message="wrong name or password")

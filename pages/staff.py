@@ -1,0 +1,123 @@
+"""工作台 Staff console (/staff, not in the public menu): freshness and ingest health, alerts,
+integrity flags, the quarantine, drill-down. Nothing on it exists before sign-in."""
+
+import datetime as dt
+import json
+
+import polars as pl
+import streamlit as st
+
+from givingday import alerts as alert_rules
+from givingday import integrity, output, queries, staff
+from givingday.event import load_event
+from givingday.ui import data, tables
+from givingday.ui import format as fmt
+
+event = load_event()
+
+
+def signed_in() -> dict | None:
+    user = st.session_state.get("staff_user")
+    if user and dt.datetime.now(dt.UTC) - user["since"] > dt.timedelta(minutes=staff.settings()["session_minutes"]):
+        staff.audit("session_expired", user["name"])
+        st.session_state.pop("staff_user")
+        return None
+    return user
+
+
+def sign_in_form() -> None:
+    st.title("工作台登录 Staff sign-in")
+    with st.form("sign-in"):
+        name = st.text_input("用户名 Name")
+        password = st.text_input("密码 Password", type="password")
+        submitted = st.form_submit_button("登录 Sign in")
+    if submitted:
+        result = staff.sign_in(name.strip(), password)
+        if result.ok:
+            st.session_state["staff_user"] = {"name": result.user, "role": result.role,
+                                              "since": dt.datetime.now(dt.UTC)}
+            st.rerun()
+        st.error("登录失败：" + ("账户已锁定，请稍后再试。" if result.message.startswith("locked") else "用户名或密码错误。"))
+
+
+user = signed_in()
+if user is None:
+    sign_in_form()
+    st.stop()
+
+version = data.published_version()
+st.title("工作台 Staff console")
+left, right = st.columns([3, 1])
+left.caption(f"{user['name']} · {user['role']}")
+if right.button("退出 Sign out"):
+    staff.audit("sign_out", user["name"])
+    st.session_state.pop("staff_user")
+    st.rerun()
+if version is None:
+    st.info("暂无数据 No data yet")
+    st.stop()
+reader = queries.reader(data.warehouse(), version)
+manifest = data.warehouse().manifest(version)
+now = dt.datetime.now(event.tz)
+
+st.subheader("数据新鲜度 Freshness")
+totals = data.query("totals", version).row(0, named=True)
+published = dt.datetime.fromisoformat(manifest.published_at)
+lag = (now - published).total_seconds() / 60
+stale = event.start <= now < event.end and lag > event.alerts.get("stale_after_minutes", 10)
+if stale:
+    st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
+st.markdown(f"version **{version}** · as of **{fmt.local_time(totals['as_of'], event.tz)}** · published "
+            f"{fmt.local_time(published, event.tz)} ({fmt.age(published, now)})")
+report = data.warehouse().report(version) or {}
+if report:
+    st.caption("Last ingest: " + json.dumps(report.get("files", {})) + " · " + json.dumps(
+        {t: {"published": c["published"], "quarantined": c["quarantined"]} for t, c in report.get("rows", {}).items()}))
+per_hour = reader.run_sql(queries.internal_sql("staff/quarantine_per_hour"), {})
+if per_hour.height:
+    st.dataframe(output.with_iso_times(per_hour), hide_index=True, width="stretch", height=160)
+
+st.subheader("提醒 Alerts")
+found = alert_rules.alerts(reader, event, data.warehouse(), now=now)
+acks_path = staff.state_dir() / "acks.json"
+acks = json.loads(acks_path.read_text()) if acks_path.is_file() else {}
+important = [a for a in found if a["severity"] != "info"]
+for alert in important + [a for a in found if a["severity"] == "info"][:20]:
+    key = f"{alert['rule']}|{alert['pool_id'] or alert['project_id'] or ''}|{alert['first_seen']}"
+    ack = acks.get(key)
+    cols = st.columns([5, 1])
+    subject = alert["pool_id"] or alert["project_id"] or ""
+    cols[0].markdown(f"**{alert['severity']}** · `{alert['rule']}` {subject} · {alert['first_seen']} · "
+                     f"{json.dumps(alert['figures'], ensure_ascii=False)}"
+                     + (f" · ✓ {ack['by']} {ack['at']}" if ack else ""))
+    if not ack and cols[1].button("确认 Ack", key=f"ack-{key}"):
+        acks[key] = {"by": user["name"], "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        acks_path.write_text(json.dumps(acks))
+        staff.audit("alert_acknowledged", user["name"], {"alert": key})
+        st.rerun()
+
+st.subheader("合规监测 Integrity flags")
+for flag in integrity.flags(reader, event):
+    st.markdown(f"`{flag['detector']}` {flag['project_id'] or flag['donor_key']} · {flag['window_start'] or ''} · "
+                f"{json.dumps(flag['evidence'], ensure_ascii=False)}")
+
+st.subheader("隔离区 Quarantine")
+quarantine = reader.run_sql(queries.internal_sql("staff/quarantine_records"), {"table": None, "rule": None})
+if quarantine.height:
+    rules = sorted(quarantine["rule"].unique().to_list())
+    chosen = st.multiselect("规则 Rule", rules)
+    shown = quarantine.filter(pl.col("rule").is_in(chosen)) if chosen else quarantine
+    st.dataframe(output.with_iso_times(shown), hide_index=True, width="stretch", height=260)
+else:
+    st.caption("隔离区为空 Nothing quarantined")
+
+st.subheader("项目详情 Drill-down")
+board = data.query("board_projects", version)
+project = st.selectbox("项目 Project", board["project_id"].to_list(),
+                       format_func=lambda p: f"{p} · {board.filter(pl.col('project_id') == p)['name'][0]}")
+if project:
+    timeline = data.query("project_timeline", version, project=project)
+    st.line_chart(timeline.select("bucket_start", "cumulative_raised_fen"), x="bucket_start")
+    pools = data.query("project_pools", version, project=project)
+    st.dataframe(pools, hide_index=True, width="stretch")
+    tables.downloads(timeline, f"staff_{project}_timeline", "zh", key="staff-dl")
