@@ -21,6 +21,7 @@ import bcrypt
 
 ROLES = ("staff", "auditor")
 DEFAULTS = {"max_failures": 5, "lock_minutes": 15, "session_minutes": 480}
+ALLOW_LISTS = ("allowed_emails", "allowed_domains", "auditor_emails")
 
 
 def secrets_path() -> Path:
@@ -42,6 +43,27 @@ def settings() -> dict:
     return {**DEFAULTS, **{k: v for k, v in _read_secrets().get("staff", {}).items() if k in DEFAULTS}}
 
 
+def oidc_configured() -> bool:
+    """An OpenID Connect provider is configured for st.login (an [auth] table in the secrets)."""
+    auth = _read_secrets().get("auth", {})
+    return bool(auth.get("client_id") and auth.get("server_metadata_url"))
+
+
+def oidc_allowed(email: str | None) -> str | None:
+    """The role of an e-mail on the allow-list ([staff] allowed_emails / allowed_domains), or None."""
+    if not email:
+        return None
+    config = _read_secrets().get("staff", {})
+    email = email.lower()
+    if email in [e.lower() for e in config.get("auditor_emails", [])]:
+        return "auditor"
+    domain = email.rsplit("@", 1)[-1]
+    if email in [e.lower() for e in config.get("allowed_emails", [])] or \
+            domain in [d.lower().lstrip("@") for d in config.get("allowed_domains", [])]:
+        return "staff"
+    return None
+
+
 def users() -> dict[str, dict]:
     return dict(_read_secrets().get("staff", {}).get("users", {}))
 
@@ -61,7 +83,9 @@ def _write_users(accounts: dict[str, dict]) -> None:
                 skipping = line.strip().startswith("[staff")
             if not skipping:
                 kept.append(line)
+    current = _read_secrets().get("staff", {})
     lines = [*kept, "", "[staff]"] + [f"{k} = {_toml_value(v)}" for k, v in settings().items()]
+    lines += [f"{k} = {json.dumps(current[k])}" for k in ALLOW_LISTS if k in current]
     for name, account in sorted(accounts.items()):
         lines += ["", f"[staff.users.{json.dumps(name)}]"] + [f"{k} = {_toml_value(v)}" for k, v in account.items()]
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,8 +25,28 @@ def signed_in() -> dict | None:
     return user
 
 
+def oidc_user() -> dict | None:
+    """A user signed in through the OpenID Connect provider (st.login) and on the allow-list."""
+    if not staff.oidc_configured() or not getattr(st.user, "is_logged_in", False):
+        return None
+    email = st.user.get("email")
+    role = staff.oidc_allowed(email)
+    if role is None:
+        staff.audit("sign_in_refused_not_allowed", email)
+        st.session_state["oidc_refused"] = email
+        st.logout()
+        return None
+    staff.audit("sign_in_oidc", email, {"role": role})
+    return {"name": email, "role": role, "since": dt.datetime.now(dt.UTC)}
+
+
 def sign_in_form() -> None:
     st.title("工作台登录 Staff sign-in")
+    if staff.oidc_configured():
+        if st.button("单点登录 Sign in with the organisation's account", type="primary"):
+            st.login()
+        if st.session_state.get("oidc_refused"):
+            st.error("这个账户没有工作台权限。This account may not open the console.")
     with st.form("sign-in"):
         name = st.text_input("用户名 Name")
         password = st.text_input("密码 Password", type="password")
@@ -41,6 +61,8 @@ def sign_in_form() -> None:
 
 
 user = signed_in()
+if user is None and (user := oidc_user()) is not None:
+    st.session_state["staff_user"] = user
 if user is None:
     sign_in_form()
     st.stop()
@@ -52,6 +74,8 @@ left.caption(f"{user['name']} · {user['role']}")
 if right.button("退出 Sign out"):
     staff.audit("sign_out", user["name"])
     st.session_state.pop("staff_user")
+    if getattr(st.user, "is_logged_in", False):
+        st.logout()
     st.rerun()
 if version is None:
     st.info("暂无数据 No data yet")
