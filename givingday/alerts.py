@@ -85,3 +85,40 @@ def alerts(reader: VersionReader, event: Event, warehouse: Warehouse, now: dt.da
                 "minutes_since_publication": round(age, 1), "threshold_minutes": stale_after,
                 "version": manifest.version}, severity="critical"))
     return found
+
+
+def alert_key(alert: dict) -> str:
+    return f"{alert['rule']}|{alert['pool_id'] or alert['project_id'] or ''}|{alert['first_seen']}"
+
+
+def wecom_message(alert: dict, event: Event) -> dict:
+    """企业微信 group-robot markdown message."""
+    subject = alert["pool_id"] or alert["project_id"] or ""
+    figures = "\n".join(f"> {k}: {v}" for k, v in alert["figures"].items())
+    return {"msgtype": "markdown", "markdown": {"content":
+            f"**{event.name_zh}** 提醒：<font color=\"warning\">{alert['rule']}</font> {subject}\n"
+            f"> 首次出现：{alert['first_seen']}\n{figures}"}}
+
+
+def deliver(found: list[dict], event: Event, url: str, state_file, wecom: bool) -> list[str]:
+    """POST each warning or critical alert to the webhook once; return the keys sent now."""
+    import json
+    import urllib.request
+    from pathlib import Path
+
+    state_file = Path(state_file)
+    sent = set(json.loads(state_file.read_text())) if state_file.is_file() else set()
+    delivered = []
+    for alert in found:
+        key = alert_key(alert)
+        if alert["severity"] == "info" or key in sent:
+            continue
+        body = wecom_message(alert, event) if wecom else {"alert": alert}
+        request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False, default=str).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if 200 <= response.status < 300:
+                sent.add(key)
+                delivered.append(key)
+                state_file.write_text(json.dumps(sorted(sent)))
+    return delivered

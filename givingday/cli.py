@@ -141,6 +141,16 @@ def cmd_alerts(args) -> int:
         return fail(str(exc), EXIT_NO_DATA)
     except QueryError as exc:
         return fail(str(exc))
+    if args.deliver:
+        from givingday import staff
+        from givingday.alerts import deliver
+
+        config = staff.staff_config()
+        if not config.get("webhook_url"):
+            return fail("no webhook_url in the [staff] table of the secrets file")
+        sent = deliver(found, load_event(args.event), config["webhook_url"], staff.state_dir() / "delivered.json",
+                       wecom=config.get("webhook_format", "wecom") == "wecom")
+        print(f"delivered {len(sent)} alert(s)", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(found, ensure_ascii=False, default=str))
     else:
@@ -232,6 +242,8 @@ def parser() -> argparse.ArgumentParser:
     alerts_ = commands.add_parser("alerts", help="alerts for staff: pools running out, stalls, stale data, ...")
     alerts_.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
     alerts_.add_argument("--format", choices=("json", "table"), default="table")
+    alerts_.add_argument("--deliver", action="store_true",
+                         help="post new warning/critical alerts to [staff] webhook_url once (企业微信 format)")
     alerts_.set_defaults(run=cmd_alerts)
 
     flags_ = commands.add_parser("flags", help="integrity flags: forbidden fundraising patterns, with evidence")

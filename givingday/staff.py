@@ -21,7 +21,7 @@ import bcrypt
 
 ROLES = ("staff", "auditor")
 DEFAULTS = {"max_failures": 5, "lock_minutes": 15, "session_minutes": 480}
-ALLOW_LISTS = ("allowed_emails", "allowed_domains", "auditor_emails")
+ALLOW_LISTS = ("allowed_emails", "allowed_domains", "auditor_emails", "webhook_url", "webhook_format")
 
 
 def secrets_path() -> Path:
@@ -37,6 +37,11 @@ def state_dir() -> Path:
 def _read_secrets() -> dict:
     path = secrets_path()
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def staff_config() -> dict:
+    """The whole [staff] table of the secrets file (webhook_url, allow-lists, limits)."""
+    return dict(_read_secrets().get("staff", {}))
 
 
 def settings() -> dict:

@@ -97,6 +97,8 @@ report = data.warehouse().report(version) or {}
 if report:
     st.caption("Last ingest: " + json.dumps(report.get("files", {})) + " · " + json.dumps(
         {t: {"published": c["published"], "quarantined": c["quarantined"]} for t, c in report.get("rows", {}).items()}))
+ingested = reader.run_sql(queries.internal_sql("staff/ingest_per_hour"), {})
+st.dataframe(output.with_iso_times(ingested), hide_index=True, width="stretch", height=200)
 per_hour = reader.run_sql(queries.internal_sql("staff/quarantine_per_hour"), {})
 if per_hour.height:
     st.dataframe(output.with_iso_times(per_hour), hide_index=True, width="stretch", height=160)
@@ -121,9 +123,27 @@ for alert in important + [a for a in found if a["severity"] == "info"][:20]:
         st.rerun()
 
 st.subheader("合规监测 Integrity flags")
-for flag in integrity.flags(reader, event):
+reviews_path = staff.state_dir() / "reviews.json"
+reviews = json.loads(reviews_path.read_text()) if reviews_path.is_file() else {}
+flags_found = integrity.flags(reader, event)
+if not flags_found:
+    st.caption("没有发现可疑模式 No flags")
+for flag in flags_found:
+    key = f"{flag['detector']}|{flag['project_id'] or flag['donor_key']}|{flag['window_start']}"
+    review = reviews.get(key)
     st.markdown(f"`{flag['detector']}` {flag['project_id'] or flag['donor_key']} · {flag['window_start'] or ''} · "
-                f"{json.dumps(flag['evidence'], ensure_ascii=False)}")
+                f"{json.dumps(flag['evidence'], ensure_ascii=False)}"
+                + (f" · ✓ {review['by']}: {review['note']}" if review else ""))
+    if not review:
+        with st.form(f"review-{key}", border=False):
+            note = st.text_input("备注 Note", key=f"note-{key}", label_visibility="collapsed",
+                                 placeholder="审核备注 review note")
+            if st.form_submit_button("已审核 Reviewed"):
+                reviews[key] = {"by": user["name"], "note": note,
+                                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                reviews_path.write_text(json.dumps(reviews, ensure_ascii=False))
+                staff.audit("flag_reviewed", user["name"], {"flag": key, "note": note})
+                st.rerun()
 
 st.subheader("隔离区 Quarantine")
 quarantine = reader.run_sql(queries.internal_sql("staff/quarantine_records"), {"table": None, "rule": None})
@@ -144,4 +164,10 @@ if project:
     st.line_chart(timeline.select("bucket_start", "cumulative_raised_fen"), x="bucket_start")
     pools = data.query("project_pools", version, project=project)
     st.dataframe(pools, hide_index=True, width="stretch")
+    brackets = reader.run_sql(queries.internal_sql("staff/gifts_by_bracket"), {"project": project})
+    st.dataframe(brackets, hide_index=True, width="stretch")
+    tables.downloads(brackets, f"staff_{project}_brackets", "zh", key="staff-dl-brackets")
     tables.downloads(timeline, f"staff_{project}_timeline", "zh", key="staff-dl")
+    if user["role"] == "auditor":  # nicknames are personal data: auditors only
+        named = reader.run_sql(queries.internal_sql("staff/latest_gifts_named"), {"project": project})
+        st.dataframe(output.with_iso_times(named), hide_index=True, width="stretch")

@@ -73,3 +73,41 @@ def test_stale_data_during_the_event_raises_an_alert(inbox, warehouse, capsys):
     late = stale(at(28, 10, 31))
     assert len(late) == 1 and late[0]["figures"]["minutes_since_publication"] == 30.0
     assert stale(dt.datetime(2026, 1, 1, tzinfo=at(28, 0).tzinfo)) == []  # after the event: history, not stale
+
+
+def test_alerts_are_delivered_to_the_webhook_once(inbox, warehouse, capsys, tmp_path):
+    import http.server
+    import os
+    import threading
+
+    received = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the http.server API
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"errcode":0}')
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[staff]\nwebhook_url = "http://127.0.0.1:{server.server_port}/cgi-bin/webhook/send"\n')
+    reference_inbox(inbox)
+    write(inbox, "matches", "matches-20220427T120000-000001.parquet", [
+        credit("M1", "P1", 300_000_000, at(27, 12), "coupons", "coupon_match")])
+    ingest(inbox, warehouse, capsys)
+    env = {**os.environ, "GIVINGDAY_SECRETS": str(secrets), "GIVINGDAY_STAFF_STATE": str(tmp_path / "state")}
+    counts = []
+    for _ in range(2):
+        result = run_cli("alerts", "--warehouse", str(warehouse), "--deliver", "--format", "json", env=env)
+        assert result.returncode == 0, result.stderr
+        counts.append(len(received))
+    server.shutdown()
+    warnings = [a for a in json.loads(result.stdout) if a["severity"] != "info"]
+    assert counts == [len(warnings), len(warnings)]  # each alert once, none again on the next run
+    exhausted = [m for m in received if "pool_exhausted" in m["markdown"]["content"]]
+    assert len(exhausted) == 1 and exhausted[0]["msgtype"] == "markdown"
