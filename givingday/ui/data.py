@@ -9,6 +9,7 @@ the same query and parameters is served, flagged, instead of an error.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import polars as pl
 import streamlit as st
@@ -43,9 +44,12 @@ def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]
     return queries.reader(_warehouse(root), version).run(name, dict(params))
 
 
+LAST_GOOD_ENTRIES = 512  # search terms are free text: keep the fallback store bounded
+
+
 @st.cache_resource
-def _last_good() -> tuple[dict, threading.Lock]:
-    return {}, threading.Lock()
+def _last_good() -> tuple[OrderedDict, threading.Lock]:
+    return OrderedDict(), threading.Lock()
 
 
 def query(name: str, version: int, **params) -> pl.DataFrame:
@@ -64,4 +68,7 @@ def query(name: str, version: int, **params) -> pl.DataFrame:
         return fallback
     with lock:
         last_good[(root, name, bound)] = frame
+        last_good.move_to_end((root, name, bound))
+        while len(last_good) > LAST_GOOD_ENTRIES:
+            last_good.popitem(last=False)
     return frame
