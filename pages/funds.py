@@ -66,15 +66,15 @@ def _daily(page: chrome.Page, pool_id: str, projection: dict) -> None:
     for row in shares.iter_rows(named=True):
         day = f"{row['day'].month}月{row['day'].day}日" if page.lang == "zh" else row["day"].strftime("%-d %b")
         if row["ran_out_at"] is not None:
-            lines.append(f"{day}：{fmt.local_time(row['ran_out_at'], page.event.tz, page.lang)[-5:]} 用完" if page.lang == "zh"
-                         else f"{day}: ran out at {fmt.local_time(row['ran_out_at'], page.event.tz, 'en')[-5:]}")
+            lines.append(f"{day}：{fmt.clock(row['ran_out_at'], page.event.tz)} 用完" if page.lang == "zh"
+                         else f"{day}: ran out at {fmt.clock(row['ran_out_at'], page.event.tz)}")
         else:
             lines.append(f"{day}：剩余 {fmt.yuan(row['remaining_fen'])}" if page.lang == "zh"
                          else f"{day}: {fmt.yuan(row['remaining_fen'], 'en')} left")
     st.markdown(" · ".join(lines))
     if projection.get("opens_at") and projection["as_of"] < projection["opens_at"]:
-        st.caption((f"今天的额度将于 {fmt.local_time(projection['opens_at'], page.event.tz)[-5:]} 开启。") if page.lang == "zh"
-                   else f"Today's share opens at {fmt.local_time(projection['opens_at'], page.event.tz, 'en')[-5:]}.")
+        st.caption((f"今天的额度将于 {fmt.clock(projection['opens_at'], page.event.tz)} 开启。") if page.lang == "zh"
+                   else f"Today's share opens at {fmt.clock(projection['opens_at'], page.event.tz)}.")
     elif projection.get("share_fen") is not None:
         left = fmt.yuan(max(projection["left_fen"], 0), page.lang)
         st.caption((f"今日额度剩余 {left}。" if page.lang == "zh" else f"Today's share: {left} left. ")
@@ -85,7 +85,7 @@ def _daily(page: chrome.Page, pool_id: str, projection: dict) -> None:
         page.t("matched"): [fmt.yuan(v, page.lang) for v in shares["matched_fen"]],
         page.t("remaining"): [fmt.yuan(max(v, 0), page.lang) for v in shares["remaining_fen"]],
         ("用完时间" if page.lang == "zh" else "Ran out"): [
-            fmt.local_time(v, page.event.tz, page.lang)[-5:] if v is not None else "—" for v in shares["ran_out_at"]],
+            fmt.clock(v, page.event.tz) if v is not None else "—" for v in shares["ran_out_at"]],
     }), hide_index=True, width="stretch")
 
 

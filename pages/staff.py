@@ -60,6 +60,12 @@ def sign_in_form() -> None:
         st.error("登录失败：" + ("账户已锁定，请稍后再试。" if result.message.startswith("locked") else "用户名或密码错误。"))
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def flags_of(version: int) -> list[dict]:
+    """The detectors scan raw gifts (seconds at full scale): once per version, for all staff."""
+    return integrity.flags(queries.reader(data.warehouse(), version), event)
+
+
 user = signed_in()
 if user is None and (user := oidc_user()) is not None:
     st.session_state["staff_user"] = user
@@ -109,7 +115,7 @@ acks_path = staff.state_dir() / "acks.json"
 acks = json.loads(acks_path.read_text()) if acks_path.is_file() else {}
 important = [a for a in found if a["severity"] != "info"]
 for alert in important + [a for a in found if a["severity"] == "info"][:20]:
-    key = f"{alert['rule']}|{alert['pool_id'] or alert['project_id'] or ''}|{alert['first_seen']}"
+    key = alert_rules.alert_key(alert)
     ack = acks.get(key)
     cols = st.columns([5, 1])
     subject = alert["pool_id"] or alert["project_id"] or ""
@@ -125,7 +131,7 @@ for alert in important + [a for a in found if a["severity"] == "info"][:20]:
 st.subheader("合规监测 Integrity flags")
 reviews_path = staff.state_dir() / "reviews.json"
 reviews = json.loads(reviews_path.read_text()) if reviews_path.is_file() else {}
-flags_found = integrity.flags(reader, event)
+flags_found = flags_of(version)
 if not flags_found:
     st.caption("没有发现可疑模式 No flags")
 for flag in flags_found:

@@ -74,8 +74,6 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 .bs-badge { position: absolute; right: 5vw; bottom: 4vh; font-size: 2.6vh; color: #05080d; background: #FFB000;
   padding: 0.6vh 1.2vw; border-radius: 1vh; }
 .bs-note { position: absolute; left: 5vw; bottom: 4vh; font-size: 2.6vh; color: #FFD8A8; }
-.bs-foot { margin-top: auto; font-size: 2.6vh; color: #7E8A98; display: flex; justify-content: space-between; }
-.bs-map-title { margin: 0; }
 .bs-relief { flex: 1; display: flex; align-items: center; justify-content: center; perspective: 180vh;
   overflow: hidden; }
 .bs-relief img { max-height: 70vh; max-width: 84vw; object-fit: contain; transform-origin: 50% 60%;
@@ -179,7 +177,7 @@ def _fund_status(projection: dict, event: Event, language: str) -> str:
 def ticker(gifts: pl.DataFrame, event: Event, language: str) -> str:
     title = "最新捐赠" if language == "zh" else "Latest gifts"
     rows = "".join(
-        f'<div>{escape(fmt.local_time(r["donated_at"], event.tz, language)[-5:])} · {escape(r["donor_display"])} '
+        f'<div>{escape(fmt.clock(r["donated_at"], event.tz))} · {escape(r["donor_display"])} '
         f'{"捐给" if language == "zh" else "to"} {escape(r["project_name"])} <b>{escape(fmt.yuan(r["amount_fen"], language))}</b></div>'
         for r in gifts.head(10).iter_rows(named=True))
     return f'<div class="bs-title">{title}</div><div class="bs-ticker">{rows}</div>'

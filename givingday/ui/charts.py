@@ -126,11 +126,11 @@ def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, langua
     ).properties(height=alt.Step(30))
 
 
-def burndown(frame: pl.DataFrame, event: Event, language: str, title_unit: str | None = None,
+def burndown(frame: pl.DataFrame, event: Event, language: str,
              ran_out: list[dt.datetime] | None = None) -> alt.Chart:
     """How much is left in the pool, over time? Remaining money, from the budget down;
     the moments a daily share ran out are marked."""
-    divisor, unit = _unit(language, frame["remaining_fen"].max() or 0) if title_unit is None else (1e6, title_unit)
+    divisor, unit = _unit(language, frame["remaining_fen"].max() or 0)
     rows = _local(frame, "bucket_start", event).with_columns(value=pl.col("remaining_fen") / divisor)
     line = alt.Chart(rows).mark_line(color=MATCHED, interpolate="step-after").encode(
         x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",

@@ -61,6 +61,15 @@ def local_time(moment: dt.datetime | str | None, tz: ZoneInfo, lang: str = "zh")
     return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
+def clock(moment: dt.datetime | str | None, tz: ZoneInfo) -> str:
+    """17:05, in the event's time zone."""
+    if moment is None:
+        return "—"
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return f"{moment.astimezone(tz):%H:%M}"
+
+
 def age(moment: dt.datetime | str | None, now: dt.datetime, lang: str = "zh") -> str:
     """How long ago: 2分钟前 / 2 min ago."""
     if moment is None:

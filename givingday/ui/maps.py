@@ -64,14 +64,11 @@ def legend(measure: str, breaks: list[int], language: str) -> list[tuple[list[in
     return items
 
 
-def district_map(districts: pl.DataFrame, event: Event, measure: str, language: str,
-                 height_scale: float = 0.0, pitch: int = 0, bearing: int = 0,
-                 zoom: float = 5.55) -> tuple[pdk.Deck, list]:
-    """Choropleth of all districts by `measure` (optionally extruded); and its legend."""
+def district_map(districts: pl.DataFrame, event: Event, measure: str, language: str) -> tuple[pdk.Deck, list]:
+    """Choropleth of all districts by `measure`, and its legend."""
     geo = copy.deepcopy(_boundaries(str(event.boundaries_path)))
     rows = {r["district_adcode"]: r for r in districts.iter_rows(named=True)}
     breaks = class_breaks([r[measure] for r in rows.values()])
-    top = max([r[measure] for r in rows.values()] + [1])
     for feature in geo["features"]:
         props = feature["properties"]
         row = rows.get(props["adcode"], {})
@@ -79,7 +76,6 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
         props.update({
             "label": pick(props["name_zh"], props["name_en"], language),
             "fill": colour_of(value, breaks) + [235],
-            "elevation": value / top * 60_000 * height_scale,
             "raised": fmt.yuan(row.get("raised_fen", 0) or 0, language),
             "per_10k": fmt.yuan(row.get("raised_per_10k_residents_fen", 0) or 0, language),
             "gifts": fmt.count(row.get("donations", 0) or 0, "人次", "", language),
@@ -87,9 +83,8 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
         })
     layer = pdk.Layer(
         "GeoJsonLayer", geo, id="districts", pickable=True, stroked=True, filled=True,
-        extruded=height_scale > 0, wireframe=height_scale > 0,
         get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=1,
-        get_elevation="properties.elevation", auto_highlight=True, highlight_color=[213, 94, 0, 200],
+        auto_highlight=True, highlight_color=[213, 94, 0, 200],
     )
     labels = {k: t(k, language) for k in ("raised", "per_10k", "donations", "projects")}
     tooltip = {
@@ -97,7 +92,7 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
                 f"<br/>{labels['donations']}：{{gifts}}<br/>{labels['projects']}：{{projects}}",
         "style": {"backgroundColor": "#1b1b1b", "color": "white", "fontSize": "13px"},
     }
-    view = pdk.ViewState(latitude=30.0, longitude=107.7, zoom=zoom, pitch=pitch, bearing=bearing)
+    view = pdk.ViewState(latitude=30.0, longitude=107.7, zoom=5.55)
     deck = pdk.Deck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
                     map_provider=None)
     return deck, legend(measure, breaks, language)
