@@ -42,8 +42,8 @@ def test_watch_publishes_new_files_as_they_arrive(tmp_path):
         assert second.returncode == 3 and "locked" in second.stderr
     finally:
         watcher.send_signal(signal.SIGINT)
-        watcher.wait(timeout=30)
-    assert watcher.returncode == 0
+        _, errors = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, errors
 
 
 def test_serve_refuses_nothing_when_asked_for_help():
