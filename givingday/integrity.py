@@ -44,3 +44,16 @@ def flags(reader: VersionReader, event: Event) -> list[dict]:
                           "window_start": row.get("window_start"), "window_end": row.get("window_end"),
                           "evidence": evidence, "thresholds": given})
     return found
+
+
+def flag_key(flag: dict) -> str:
+    """What identifies a flag across versions: detector, subject, window."""
+    return f"{flag['detector']}|{flag['project_id'] or flag['donor_key']}|{flag['window_start'] or ''}"
+
+
+def concerning(found: list[dict], project_ids) -> list[dict]:
+    """The flags about any of these projects: on the project itself, or a donor or invite tree
+    whose outsized matches went (partly) to one of them."""
+    wanted = set(project_ids)
+    return [f for f in found
+            if f["project_id"] in wanted or wanted & set(f["evidence"].get("projects") or ())]

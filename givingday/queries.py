@@ -43,7 +43,7 @@ class Param:
     name: str
     default: str | None
     choices: tuple[str, ...] = ()
-    kind: str = "text"  # text | int
+    kind: str = "text"  # text | int | list (comma-separated text, bound as a list)
 
     def bind(self, raw: str | None):
         value = self.default if raw is None else raw
@@ -51,6 +51,8 @@ class Param:
             return None
         if self.choices and value not in self.choices:
             raise QueryError(f"parameter {self.name}={value!r} is not one of {', '.join(self.choices)}")
+        if self.kind == "list":
+            return value if isinstance(value, list) else [v.strip() for v in value.split(",") if v.strip()]
         if self.kind == "int":
             try:
                 return int(value)

@@ -3,17 +3,21 @@
 Accounts live in `.streamlit/secrets.toml` (or $GIVINGDAY_SECRETS) under `[staff.users.NAME]`
 with a bcrypt `password_hash` and a `role` (`staff` sees pseudonymous donor keys only;
 `auditor` may also see nicknames). `python -m givingday users add|remove|list` manages them.
-Failed sign-ins back off and lock the account for a while; every sign-in, failure, lock and
-acknowledgement goes to an append-only JSON-lines audit log (never a password).
+Failed sign-ins back off and lock the account for a while; every sign-in, failure, lock,
+acknowledgement and review goes to an append-only JSON-lines audit log (never a password).
+Failure counts, alert acknowledgements and flag reviews are small JSON files in the state
+folder ($GIVINGDAY_STAFF_STATE, default data/staff), safe for several servers on one host.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import time
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,17 +139,54 @@ def audit_log(limit: int = 200) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[-limit:]][::-1]
 
 
-def _failures_path() -> Path:
-    return state_dir() / "failures.json"
+class StateFile:
+    """A small JSON document in the staff state folder, shared by the threads of one server and
+    by several server processes on one host: readers see whole files (written aside, then
+    renamed), and read-modify-write updates are serialised by an exclusive lock (flock)."""
+
+    def __init__(self, name: str):
+        self.path = state_dir() / name
+
+    def read(self) -> dict:
+        return json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else {}
+
+    @contextmanager
+    def update(self):
+        with open(self.path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            document = self.read()
+            yield document
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self.path)
 
 
-def _failures() -> dict:
-    path = _failures_path()
-    return json.loads(path.read_text()) if path.is_file() else {}
+def _now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _save_failures(failures: dict) -> None:
-    _failures_path().write_text(json.dumps(failures))
+def acknowledgements() -> dict[str, dict]:
+    """Alert key -> who acknowledged it and when."""
+    return StateFile("acks.json").read()
+
+
+def acknowledge(alert_key: str, user: str) -> None:
+    with StateFile("acks.json").update() as acks:
+        if alert_key in acks:
+            return  # the first acknowledgement stands
+        acks[alert_key] = {"by": user, "at": _now_iso()}
+    audit("alert_acknowledged", user, {"alert": alert_key})
+
+
+def reviews() -> dict[str, dict]:
+    """Flag key -> who reviewed it, when, and their note."""
+    return StateFile("reviews.json").read()
+
+
+def review(flag_key: str, user: str, note: str) -> None:
+    with StateFile("reviews.json").update() as marks:
+        marks[flag_key] = {"by": user, "note": note, "at": _now_iso()}
+    audit("flag_reviewed", user, {"flag": flag_key, "note": note})
 
 
 @dataclass(frozen=True)
@@ -156,32 +197,36 @@ class SignIn:
     message: str = ""
 
 
+FAILURES = "failures.json"
+
+
 def locked_until(name: str) -> float:
-    return _failures().get(name, {}).get("locked_until", 0)
+    return StateFile(FAILURES).read().get(name, {}).get("locked_until", 0)
 
 
 def sign_in(name: str, password: str) -> SignIn:
     """Check a password; count failures, back off, lock after too many; audit everything."""
     config = settings()
-    failures = _failures()
-    entry = failures.get(name, {"count": 0, "locked_until": 0})
-    if entry["locked_until"] > time.time():
+    until = locked_until(name)
+    if until > time.time():
         audit("sign_in_refused_locked", name)
-        minutes = int((entry["locked_until"] - time.time()) // 60) + 1
-        return SignIn(False, message=f"locked: try again in {minutes} min")
+        return SignIn(False, message=f"locked: try again in {int((until - time.time()) // 60) + 1} min")
     account = users().get(name)
     valid = account is not None and bcrypt.checkpw(password.encode(), account["password_hash"].encode())
+    with StateFile(FAILURES).update() as failures:
+        if valid:
+            failures.pop(name, None)
+        else:
+            entry = failures.get(name, {"count": 0, "locked_until": 0})
+            entry["count"] += 1
+            locked = entry["count"] >= config["max_failures"]
+            failures[name] = {"count": 0, "locked_until": time.time() + config["lock_minutes"] * 60} \
+                if locked else entry
     if valid:
-        failures.pop(name, None)
-        _save_failures(failures)
         audit("sign_in", name, {"role": account["role"]})
         return SignIn(True, name, account["role"])
-    entry["count"] += 1
-    if entry["count"] >= config["max_failures"]:
-        entry = {"count": 0, "locked_until": time.time() + config["lock_minutes"] * 60}
+    if locked:
         audit("account_locked", name, {"minutes": config["lock_minutes"]})
-    failures[name] = entry
-    _save_failures(failures)
     audit("sign_in_failed", name)
     time.sleep(min(0.25 * entry["count"], 2.0))  # back off a little more with each failure
     return SignIn(False, message="wrong name or password")

@@ -13,11 +13,12 @@ import streamlit as st
 
 from givingday.event import load_event
 from givingday.ui import bigscreen as bs
-from givingday.ui import data, maps
+from givingday.ui import data, maps, router
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang
 
 REFRESH_SECONDS = 2
+router.through_router()
 event = load_event()
 language = lang()
 

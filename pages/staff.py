@@ -2,18 +2,15 @@
 integrity flags, the quarantine, drill-down. Nothing on it exists before sign-in."""
 
 import datetime as dt
-import json
 
-import polars as pl
 import streamlit as st
 
 from givingday import alerts as alert_rules
-from givingday import integrity, output, queries, staff
+from givingday import integrity, staff
 from givingday.event import load_event
-from givingday.ui import data, tables
-from givingday.ui import format as fmt
+from givingday.ui import chrome, console, data, router, url
 
-event = load_event()
+router.through_router()
 
 
 def signed_in() -> dict | None:
@@ -60,12 +57,6 @@ def sign_in_form() -> None:
         st.error("登录失败：" + ("账户已锁定，请稍后再试。" if result.message.startswith("locked") else "用户名或密码错误。"))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def flags_of(version: int) -> list[dict]:
-    """The detectors scan raw gifts (seconds at full scale): once per version, for all staff."""
-    return integrity.flags(queries.reader(data.warehouse(), version), event)
-
-
 user = signed_in()
 if user is None and (user := oidc_user()) is not None:
     st.session_state["staff_user"] = user
@@ -73,9 +64,9 @@ if user is None:
     sign_in_form()
     st.stop()
 
-version = data.published_version()
+st.html(chrome.CSS)
 st.title("工作台 Staff console")
-left, right = st.columns([3, 1])
+left, right = st.columns([4, 1])
 left.caption(f"{user['name']} · {user['role']}")
 if right.button("退出 Sign out"):
     staff.audit("sign_out", user["name"])
@@ -83,97 +74,36 @@ if right.button("退出 Sign out"):
     if getattr(st.user, "is_logged_in", False):
         st.logout()
     st.rerun()
+version = data.published_version()
 if version is None:
     st.info("暂无数据 No data yet")
+    chrome.watch_version(None)
     st.stop()
-reader = queries.reader(data.warehouse(), version)
-manifest = data.warehouse().manifest(version)
-now = dt.datetime.now(event.tz)
+event = load_event()
+here = console.Console(user, version, event, dt.datetime.now(event.tz))
 
-st.subheader("数据新鲜度 Freshness")
-totals = data.query("totals", version).row(0, named=True)
-published = dt.datetime.fromisoformat(manifest.published_at)
-lag = (now - published).total_seconds() / 60
-stale = event.start <= now < event.end and lag > event.alerts.get("stale_after_minutes", 10)
-if stale:
+lag = console.stale_minutes(here)
+if lag is not None:
     st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
-st.markdown(f"version **{version}** · as of **{fmt.local_time(totals['as_of'], event.tz)}** · published "
-            f"{fmt.local_time(published, event.tz)} ({fmt.age(published, now)})")
-report = data.warehouse().report(version) or {}
-if report:
-    st.caption("Last ingest: " + json.dumps(report.get("files", {})) + " · " + json.dumps(
-        {t: {"published": c["published"], "quarantined": c["quarantined"]} for t, c in report.get("rows", {}).items()}))
-ingested = reader.run_sql(queries.internal_sql("staff/ingest_per_hour"), {})
-st.dataframe(output.with_iso_times(ingested), hide_index=True, width="stretch", height=200)
-per_hour = reader.run_sql(queries.internal_sql("staff/quarantine_per_hour"), {})
-if per_hour.height:
-    st.dataframe(output.with_iso_times(per_hour), hide_index=True, width="stretch", height=160)
+found_alerts = console.current_alerts(here)
+found_flags = console.flags_of(version)
+acks, reviews = staff.acknowledgements(), staff.reviews()
+open_alerts = sum(a["severity"] != "info" and alert_rules.alert_key(a) not in acks for a in found_alerts)
+open_flags = sum(integrity.flag_key(f) not in reviews for f in found_flags)
+st.caption(f"version {version} · {open_alerts} alerts to acknowledge · {open_flags} flags to review")
 
-st.subheader("提醒 Alerts")
-found = alert_rules.alerts(reader, event, data.warehouse(), now=now)
-acks_path = staff.state_dir() / "acks.json"
-acks = json.loads(acks_path.read_text()) if acks_path.is_file() else {}
-important = [a for a in found if a["severity"] != "info"]
-for alert in important + [a for a in found if a["severity"] == "info"][:20]:
-    key = alert_rules.alert_key(alert)
-    ack = acks.get(key)
-    cols = st.columns([5, 1])
-    subject = alert["pool_id"] or alert["project_id"] or ""
-    cols[0].markdown(f"**{alert['severity']}** · `{alert['rule']}` {subject} · {alert['first_seen']} · "
-                     f"{json.dumps(alert['figures'], ensure_ascii=False)}"
-                     + (f" · ✓ {ack['by']} {ack['at']}" if ack else ""))
-    if not ack and cols[1].button("确认 Ack", key=f"ack-{key}"):
-        acks[key] = {"by": user["name"], "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        acks_path.write_text(json.dumps(acks))
-        staff.audit("alert_acknowledged", user["name"], {"alert": key})
-        st.rerun()
-
-st.subheader("合规监测 Integrity flags")
-reviews_path = staff.state_dir() / "reviews.json"
-reviews = json.loads(reviews_path.read_text()) if reviews_path.is_file() else {}
-flags_found = flags_of(version)
-if not flags_found:
-    st.caption("没有发现可疑模式 No flags")
-for flag in flags_found:
-    key = f"{flag['detector']}|{flag['project_id'] or flag['donor_key']}|{flag['window_start']}"
-    review = reviews.get(key)
-    st.markdown(f"`{flag['detector']}` {flag['project_id'] or flag['donor_key']} · {flag['window_start'] or ''} · "
-                f"{json.dumps(flag['evidence'], ensure_ascii=False)}"
-                + (f" · ✓ {review['by']}: {review['note']}" if review else ""))
-    if not review:
-        with st.form(f"review-{key}", border=False):
-            note = st.text_input("备注 Note", key=f"note-{key}", label_visibility="collapsed",
-                                 placeholder="审核备注 review note")
-            if st.form_submit_button("已审核 Reviewed"):
-                reviews[key] = {"by": user["name"], "note": note,
-                                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-                reviews_path.write_text(json.dumps(reviews, ensure_ascii=False))
-                staff.audit("flag_reviewed", user["name"], {"flag": key, "note": note})
-                st.rerun()
-
-st.subheader("隔离区 Quarantine")
-quarantine = reader.run_sql(queries.internal_sql("staff/quarantine_records"), {"table": None, "rule": None})
-if quarantine.height:
-    rules = sorted(quarantine["rule"].unique().to_list())
-    chosen = st.multiselect("规则 Rule", rules)
-    shown = quarantine.filter(pl.col("rule").is_in(chosen)) if chosen else quarantine
-    st.dataframe(output.with_iso_times(shown), hide_index=True, width="stretch", height=260)
-else:
-    st.caption("隔离区为空 Nothing quarantined")
-
-st.subheader("项目详情 Drill-down")
-board = data.query("board_projects", version)
-project = st.selectbox("项目 Project", board["project_id"].to_list(),
-                       format_func=lambda p: f"{p} · {board.filter(pl.col('project_id') == p)['name'][0]}")
-if project:
-    timeline = data.query("project_timeline", version, project=project)
-    st.line_chart(timeline.select("bucket_start", "cumulative_raised_fen"), x="bucket_start")
-    pools = data.query("project_pools", version, project=project)
-    st.dataframe(pools, hide_index=True, width="stretch")
-    brackets = reader.run_sql(queries.internal_sql("staff/gifts_by_bracket"), {"project": project})
-    st.dataframe(brackets, hide_index=True, width="stretch")
-    tables.downloads(brackets, f"staff_{project}_brackets", "zh", key="staff-dl-brackets")
-    tables.downloads(timeline, f"staff_{project}_timeline", "zh", key="staff-dl")
-    if user["role"] == "auditor":  # nicknames are personal data: auditors only
-        named = reader.run_sql(queries.internal_sql("staff/latest_gifts_named"), {"project": project})
-        st.dataframe(output.with_iso_times(named), hide_index=True, width="stretch")
+codes = {label: code for code, label in console.TABS.items()}
+url.restore(console.TAB_KEY, set(console.TABS.values()), cast=console.TABS.get, param="tab")
+tabs = st.tabs(list(console.TABS.values()), key=console.TAB_KEY, on_change="rerun")
+rooms = {"fresh": lambda: console.freshness(here),
+         "alerts": lambda: console.alerts(here, found_alerts),
+         "flags": lambda: console.flags(here, found_flags),
+         "quarantine": lambda: console.quarantine(here),
+         "drill": lambda: console.drill_down(here, found_flags),
+         "audit": lambda: console.audit_log(here)}
+for code, tab in zip(console.TABS, tabs, strict=True):
+    if tab.open:
+        with tab:
+            rooms[code]()
+url.keep("tab", codes.get(st.session_state.get(console.TAB_KEY)), default="fresh")
+chrome.watch_version(version)

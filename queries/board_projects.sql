@@ -1,6 +1,6 @@
 -- One row per project of the newest snapshot that passes the filters ($category, $district,
 -- $search: part of the project's or its organisation's name, case-insensitive; $project:
--- one project_id; all optional).
+-- one project_id; $org: one org_id; all optional).
 -- Money in integer fen: raised = public + matched (reversals included). momentum_fen =
 -- raised in the hour before as_of; rank = place by raised among all projects (1..),
 -- rank_hour_ago = the same an hour before as_of, rank_change = rank_hour_ago - rank
@@ -10,6 +10,7 @@
 -- param: district type=int
 -- param: search
 -- param: project
+-- param: org
 with money as (
     select p.project_id, coalesce(r.public_fen, 0)::bigint as public_fen,
            coalesce(r.matched_fen, 0)::bigint as matched_fen, coalesce(r.donations, 0)::bigint as donations,
@@ -37,5 +38,6 @@ left join event_districts d on d.district_adcode = p.district_adcode
 where ($category is null or p.category = $category)
   and ($district is null or p.district_adcode = $district)
   and ($project is null or p.project_id = $project)
+  and ($org is null or p.org_id = $org)
   and ($search is null or p.name ilike '%' || $search || '%' or o.name ilike '%' || $search || '%')
 order by r.rank

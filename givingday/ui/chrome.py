@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from givingday.event import Event, load_event
-from givingday.ui import data
+from givingday.ui import data, router
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang, t
 
@@ -68,6 +68,7 @@ class Page:
 
 def start(title_key: str) -> Page:
     """Set up a public page; stops with a friendly note when there is no data yet."""
+    router.through_router()
     language = lang()
     st.html(CSS)
     event = load_event()

@@ -10,9 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 
-def restore(key: str, allowed, cast=str) -> None:
-    """Before a widget with `key` is created: take its first value from the URL."""
-    raw = st.query_params.get(key)
+def restore(key: str, allowed, cast=str, param: str | None = None) -> None:
+    """Before a widget with `key` is created: take its first value from the URL's `param`
+    (by default the same name as the key)."""
+    raw = st.query_params.get(param or key)
     if key in st.session_state or raw is None:
         return
     try:

@@ -122,3 +122,19 @@ def test_leaderboard_view_lives_in_the_url(server, browser, simulated, capsys):
     assert page.get_by_text(f"{len(expected)} · ").count() >= 1  # "N · rank by money raised"
     assert "category=education" in page.url and "sort=donations" in page.url
     page.close()
+
+
+@pytest.mark.parametrize("path,heading", [("funds?lang=en", "Match funds"), ("staff", "Staff sign-in")])
+def test_a_fresh_servers_first_visitor_with_a_deep_link_gets_the_real_navigation(path, heading, browser, simulated):
+    """Streamlit runs a pages/ script on its own (old multipage mode) until some run has
+    called st.navigation; a deep link opened first on a fresh server must still go through
+    app.py: the page asked for, the top navigation, and no sidebar listing pages/."""
+    with streamlit_server(simulated / "warehouse") as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{url}/{path}")
+        wait_for_app(page)
+        assert heading in page.locator("h1").first.inner_text()
+        assert page.locator("[data-testid=stSidebarNav]").count() == 0
+        assert page.locator("[data-testid=stTopNavLink]").count() == len(PAGES)
+        assert page.url.endswith(f"/{path}")
+        page.close()

@@ -21,7 +21,8 @@ CASES = [("totals", {}), ("projects_leaderboard", {}), ("orgs_leaderboard", {}),
          ("board_projects", {"district": "500105"}), ("board_orgs", {}), ("board_orgs", {"category": "children"}),
          ("category_timeline", {}), ("category_leaders", {}), ("pool_burndown", {"grain": "hour"}),
          ("pool_daily_shares", {}), ("pool_projection", {}), ("project_timeline", {"project": "P1"}),
-         ("project_pools", {"project": "P1"}), ("latest_gifts", {"project": "P1"}), ("corrections", {}),
+         ("project_pools", {"project": "P1"}), ("board_projects", {"org": "O2"}),
+         ("project_timeline", {"projects": "P3,P5"}), ("project_pools", {"projects": "P1,P2,P3"}), ("latest_gifts", {"project": "P1"}), ("corrections", {}),
          ("pace", {}), ("latest_gifts_all", {}), ("latest_gifts_all", {"top": "2"})]
 
 GOOD_GIFTS = [

@@ -46,3 +46,22 @@ def test_planting_adds_only_the_planted_gifts(events):
 
     clean, planted = (json.loads(public(n).stdout)[0] for n in ("clean", "planted"))
     assert planted["donations"] - clean["donations"] == 80 + 25 + 30 + 60
+
+
+def test_a_flag_concerns_its_project_its_organisation_and_its_district(events):
+    from givingday import integrity, queries
+
+    warehouse = events / "planted" / "warehouse"
+    found = _flags(warehouse)
+    outlier = next(f for f in found if f["detector"] == "match_outlier")
+    assert outlier["evidence"]["projects"], "an outlier names the projects its matches went to"
+    flagged = next(f for f in found if f["detector"] == "apportionment")
+    board = queries.run("board_projects", warehouse=warehouse)
+    row = board.filter(board["project_id"] == flagged["project_id"]).row(0, named=True)
+    for scope, value in (("org", row["org_id"]), ("district", str(row["district_adcode"]))):
+        in_scope = queries.run("board_projects", {scope: value}, warehouse=warehouse)["project_id"].to_list()
+        assert flagged in integrity.concerning(found, in_scope)
+    elsewhere = [p for p in board["project_id"].to_list() if p != flagged["project_id"]][:3]
+    assert flagged not in integrity.concerning(found, elsewhere)
+    assert outlier in integrity.concerning(found, outlier["evidence"]["projects"][:1])
+    assert integrity.flag_key(flagged) != integrity.flag_key(outlier)

@@ -1,0 +1,325 @@
+"""The staff console's rooms, each a function of one `Console` (who, which version, when):
+freshness and ingest health, alerts, integrity flags, the quarantine, drill-down of a
+project, an organisation or a district, and the audit log.
+
+Everything here runs after sign-in only (pages/staff.py is the gate). Donor keys are
+pseudonymous; nicknames are fetched only for the auditor role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from givingday import alerts as alert_rules
+from givingday import integrity, output, queries, staff
+from givingday.event import Event, load_event
+from givingday.ui import blocks, charts, data, tables
+from givingday.ui import format as fmt
+
+TABS = {"fresh": "数据新鲜度 Freshness", "alerts": "提醒 Alerts", "flags": "合规监测 Integrity",
+        "quarantine": "隔离区 Quarantine", "drill": "详情 Drill-down", "audit": "审计日志 Audit log"}
+TAB_KEY = "staff_tab"
+SCOPES = {"project": "项目 Project", "org": "机构 Organisation", "district": "区县 District"}
+CITY_LEVEL = 500000  # projects of city-level bodies benefit the whole region
+SEVERITY = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
+INFO_ALERTS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Console:
+    user: dict
+    version: int
+    event: Event
+    now: dt.datetime
+
+    @property
+    def auditor(self) -> bool:
+        return self.user["role"] == "auditor"
+
+    def query(self, name: str, **params) -> pl.DataFrame:
+        return data.query(name, self.version, **params)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def flags_of(version: int) -> list[dict]:
+    """The detectors scan raw gifts (seconds at full scale): once per version, for all staff."""
+    return integrity.flags(queries.reader(data.warehouse(), version), load_event())
+
+
+def open_drill_down(scope: str, subject) -> None:
+    """A button's callback: show this project, organisation or district on the drill-down tab."""
+    st.session_state["drill_scope"] = scope
+    st.session_state[f"drill_{scope}"] = subject
+    st.session_state[TAB_KEY] = TABS["drill"]
+
+
+def _table(frame: pl.DataFrame, height: int | str = "auto") -> None:
+    st.dataframe(output.with_iso_times(frame), hide_index=True, width="stretch", height=height)
+
+
+# -- freshness -------------------------------------------------------------------------
+
+def stale_minutes(console: Console) -> float | None:
+    """Minutes since the last version was published, when that is too long during the event."""
+    manifest = data.warehouse().manifest(console.version)
+    published = dt.datetime.fromisoformat(manifest.published_at)
+    lag = (console.now - published).total_seconds() / 60
+    active = console.event.start <= console.now < console.event.end
+    return lag if active and lag > console.event.alerts.get("stale_after_minutes", 10) else None
+
+
+def freshness(console: Console) -> None:
+    manifest = data.warehouse().manifest(console.version)
+    published = dt.datetime.fromisoformat(manifest.published_at)
+    totals = console.query("totals").row(0, named=True)
+    blocks.tiles([("版本 Version", str(console.version)),
+                  ("数据截至 As of", fmt.local_time(totals["as_of"], console.event.tz)),
+                  ("发布于 Published", fmt.local_time(published, console.event.tz)),
+                  ("距今 Lag", fmt.age(published, console.now))])
+    report = data.warehouse().report(console.version) or {}
+    if report:
+        st.markdown("**最近一次导入 Last ingest report**")
+        files = report.get("files", {})
+        st.caption(" · ".join(f"{k}: {v}" for k, v in files.items() if not isinstance(v, (list, dict))))
+        rows = pl.DataFrame([{"table": table, **{k: v for k, v in counts.items() if not isinstance(v, dict)}}
+                             for table, counts in report.get("rows", {}).items()])
+        if rows.height:
+            _table(rows)
+        with st.expander("完整报告 Full report (JSON)"):
+            st.json(report, expanded=False)
+    st.markdown("**每小时导入 Files and rows per hour**")
+    _table(console.query("staff/ingest_per_hour"), height=220)
+    per_hour = console.query("staff/quarantine_per_hour")
+    if per_hour.height:
+        st.markdown("**每小时隔离 Quarantined per hour**")
+        _table(per_hour, height=180)
+
+
+# -- alerts ------------------------------------------------------------------------------
+
+def current_alerts(console: Console) -> list[dict]:
+    reader = queries.reader(data.warehouse(), console.version)
+    return alert_rules.alerts(reader, console.event, data.warehouse(), now=console.now)
+
+
+def alerts(console: Console, found: list[dict]) -> None:
+    acks = staff.acknowledgements()
+    important = [a for a in found if a["severity"] != "info"]
+    info = [a for a in found if a["severity"] == "info"]
+    if not found:
+        st.caption("没有提醒 No alerts")
+    for alert in important + info[:INFO_ALERTS_SHOWN]:
+        key = alert_rules.alert_key(alert)
+        ack = acks.get(key)
+        subject = alert["pool_id"] or alert["project_id"] or ""
+        with st.container(border=True):
+            left, right = st.columns([5, 1])
+            left.markdown(f"{SEVERITY.get(alert['severity'], '')} **`{alert['rule']}`** {subject} · "
+                          f"first seen {alert['first_seen']}")
+            left.caption(json.dumps(alert["figures"], ensure_ascii=False, default=str))
+            if ack:
+                right.caption(f"✓ {ack['by']} · {ack['at']}")
+            elif right.button("确认 Ack", key=f"ack-{key}"):
+                staff.acknowledge(key, console.user["name"])
+                st.rerun()
+            if alert["project_id"]:
+                right.button("详情 Details", key=f"alert-drill-{key}", on_click=open_drill_down,
+                             args=("project", alert["project_id"]))
+    if len(info) > INFO_ALERTS_SHOWN:
+        st.caption(f"另有 {len(info) - INFO_ALERTS_SHOWN} 条信息提醒 {len(info) - INFO_ALERTS_SHOWN} more info alerts "
+                   "(python -m givingday alerts --format json)")
+
+
+# -- integrity flags ---------------------------------------------------------------------
+
+def flag_list(console: Console, found: list[dict], key_prefix: str) -> None:
+    """Each flag with its evidence, its review mark, and a way to the drill-down."""
+    reviews = staff.reviews()
+    for flag in found:
+        key = integrity.flag_key(flag)
+        review = reviews.get(key)
+        subject = flag["project_id"] or f"{flag['who'] or 'donor'} {flag['donor_key']}"
+        with st.container(border=True):
+            window = (f" · {fmt.local_time(flag['window_start'], console.event.tz)}–"
+                      f"{fmt.clock(flag['window_end'], console.event.tz)}") if flag["window_start"] else ""
+            st.markdown(f"**`{flag['detector']}`** {subject}{window}")
+            st.caption("证据 Evidence: " + json.dumps(flag["evidence"], ensure_ascii=False, default=str)
+                       + " · 阈值 thresholds: " + json.dumps(flag["thresholds"], ensure_ascii=False))
+            projects = [flag["project_id"]] if flag["project_id"] else list(flag["evidence"].get("projects") or [])
+            if projects:
+                columns = st.columns(min(len(projects), 5) + 1)
+                for column, project_id in zip(columns, projects[:5], strict=False):
+                    column.button(f"详情 {project_id}", key=f"{key_prefix}-drill-{key}-{project_id}",
+                                  on_click=open_drill_down, args=("project", project_id))
+            if review:
+                st.caption(f"✓ 已审核 reviewed by {review['by']} · {review['at']}: {review['note']}")
+                continue
+            with st.form(f"{key_prefix}-review-{key}", border=False):
+                note = st.text_input("审核备注 Review note", key=f"{key_prefix}-note-{key}")
+                if st.form_submit_button("标记已审核 Mark reviewed"):
+                    staff.review(key, console.user["name"], note)
+                    st.rerun()
+
+
+def flags(console: Console, found: list[dict]) -> None:
+    if not found:
+        st.caption("没有发现可疑模式 No flags")
+        return
+    reviewed = staff.reviews()
+    open_count = sum(integrity.flag_key(f) not in reviewed for f in found)
+    st.caption(f"{len(found)} flags, {open_count} not reviewed · thresholds in event.toml [integrity] · "
+               "python -m givingday flags --format json")
+    flag_list(console, found, "flags")
+
+
+# -- quarantine --------------------------------------------------------------------------
+
+def quarantine(console: Console) -> None:
+    summary = console.query("staff/quarantine_summary")
+    if not summary.height:
+        st.caption("隔离区为空 Nothing quarantined")
+        return
+    _table(summary, height=min(38 + 35 * summary.height, 260))
+    left, middle, right = st.columns(3)
+    chosen_tables = left.multiselect("表 Table", sorted(summary["table"].unique().to_list()))
+    chosen_rules = middle.multiselect("规则 Rule", sorted(summary["rule"].unique().to_list()))
+    file_part = right.text_input("文件名包含 File name contains").strip()
+    records = console.query("staff/quarantine_records", tables=",".join(chosen_tables) or None,
+                            rules=",".join(chosen_rules) or None, file=file_part or None)
+    st.caption(f"{records.height:,} records shown (newest first, at most 5,000)")
+    _table(records, height=360)
+    tables.downloads(records, f"staff_quarantine_v{console.version}", "zh", key="staff-quarantine")
+
+
+# -- drill-down --------------------------------------------------------------------------
+
+def _labelled(frame: pl.DataFrame, id_column: str, name_column: str = "name") -> dict:
+    return {i: f"{i} · {n}" for i, n in zip(frame[id_column], frame[name_column], strict=True)}
+
+
+def _subjects(console: Console, scope: str) -> dict:
+    """Subject id -> label, for the chosen scope."""
+    if scope == "project":
+        return _labelled(console.query("board_projects").sort("project_id"), "project_id")
+    if scope == "org":
+        return _labelled(console.query("board_orgs").sort("org_id"), "org_id")
+    return {CITY_LEVEL: f"{CITY_LEVEL} · 市级 City-level"} | _labelled(console.query("districts"), "district_adcode")
+
+
+def _choose_subject(console: Console) -> tuple[str, object]:
+    for scope in SCOPES:  # a shared link: /staff?tab=drill&org=O0060
+        if scope in st.query_params and "drill_scope" not in st.session_state:
+            st.session_state["drill_scope"] = scope
+            raw = st.query_params[scope]
+            st.session_state[f"drill_{scope}"] = int(raw) if scope == "district" and raw.isdigit() else raw
+    left, right = st.columns([2, 3])
+    with left:
+        scope = st.segmented_control("范围 Scope", list(SCOPES), format_func=SCOPES.get, key="drill_scope",
+                                     default="project", required=True)
+    subjects = _subjects(console, scope)
+    key = f"drill_{scope}"
+    if st.session_state.get(key) not in subjects:
+        st.session_state.pop(key, None)
+    with right:
+        subject = st.selectbox("对象 Subject", list(subjects), format_func=subjects.get, key=key, index=None,
+                               placeholder="输入编号或名称 type an id or a name")
+    for other in SCOPES:
+        if other != scope and other in st.query_params:
+            del st.query_params[other]
+    if subject is not None:
+        st.query_params[scope] = str(subject)
+    return scope, subject
+
+
+def _gift_brackets_chart(brackets: pl.DataFrame) -> alt.Chart:
+    """How big are the gifts, and through which channel? Gifts per bracket, by channel."""
+    rows = brackets.filter(pl.col("bracket_yuan") != "all")
+    return alt.Chart(rows).mark_bar().encode(
+        x=alt.X("bracket_yuan:N", title="元 yuan", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("gifts:Q", title="笔 gifts"),
+        color=alt.Color("channel:N", scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom")),
+        tooltip=["bracket_yuan", "channel", alt.Tooltip("gifts:Q", format=","), alt.Tooltip("donors:Q", format=","),
+                 alt.Tooltip("public_fen:Q", format=",")],
+    ).properties(height=240)
+
+
+def drill_down(console: Console, found: list[dict]) -> None:
+    scope, subject = _choose_subject(console)
+    if subject is None:
+        st.caption("选择一个项目、机构或区县 Choose a project, an organisation or a district.")
+        return
+    projects = console.query("board_projects", **{scope: subject})
+    if not projects.height:
+        st.info("这里还没有项目 No projects here in the current snapshot.")
+        return
+    ids = projects["project_id"].to_list()
+    listed = ",".join(ids)
+    stem = f"staff_{scope}_{subject}_v{console.version}"
+    brackets = console.query("staff/gifts_by_bracket", projects=listed)
+    everyone = brackets.filter(pl.col("bracket_yuan") == "all").row(0, named=True)
+    raised = int(projects["raised_fen"].sum())
+    target = int(projects["target_fen"].sum())
+    blocks.tiles([("筹款 Raised", fmt.yuan_exact(raised)),
+                  ("公众 Public", fmt.yuan_exact(int(projects["public_fen"].sum()))),
+                  ("配捐 Matched", fmt.yuan_exact(int(projects["matched_fen"].sum()))),
+                  ("人次 Gifts", f"{everyone['gifts']:,}"), ("人数 Donors", f"{everyone['donors']:,}"),
+                  ("项目 Projects", str(len(ids))), ("完成度 Of target", f"{raised / target:.0%}" if target else "—")])
+
+    concerning = integrity.concerning(found, ids)
+    st.markdown(f"**合规监测 Flags ({len(concerning)})**")
+    if concerning:
+        flag_list(console, concerning, "drill")
+    else:
+        st.caption("没有发现可疑模式 No flags")
+
+    timeline = console.query("project_timeline", projects=listed)
+    st.markdown("**时间线 Timeline** (cumulative raised, hourly)")
+    if timeline.height:
+        st.altair_chart(charts.project_growth(timeline, console.event, "zh"), width="stretch")
+    with st.expander("时间线表 Timeline table"):
+        _table(timeline, height=240)
+    tables.downloads(timeline, f"{stem}_timeline", "zh", key="staff-timeline")
+
+    if scope != "project":
+        st.markdown(f"**项目 Projects ({len(ids)})**")
+        _table(projects.select("rank", "project_id", "name", "category", "district_name", "org_name", "target_fen",
+                               "raised_fen", "public_fen", "matched_fen", "donations", "donors", "pct_of_target",
+                               "momentum_fen", "last_gift_at"), height=280)
+        tables.downloads(projects, f"{stem}_projects", "zh", key="staff-projects")
+
+    st.markdown("**捐赠金额分布 Gifts by amount bracket and channel**")
+    st.altair_chart(_gift_brackets_chart(brackets), width="stretch")
+    _table(brackets)
+    tables.downloads(brackets, f"{stem}_brackets", "zh", key="staff-brackets")
+
+    st.markdown("**配捐来源 Matches by pool**")
+    pools = console.query("project_pools", projects=listed)
+    _table(pools)
+    tables.downloads(pools, f"{stem}_pools", "zh", key="staff-pools")
+
+    names = "yes" if console.auditor else "no"  # nicknames are personal data: auditors only
+    st.markdown("**最新捐赠 Latest gifts** (" + ("含昵称 with nicknames, auditor" if console.auditor
+                                                else "假名化 pseudonymous keys") + ")")
+    latest = console.query("staff/scope_latest_gifts", projects=listed, names=names)
+    if not console.auditor:
+        latest = latest.drop("donor_name")
+    _table(latest, height=280)
+    tables.downloads(latest, f"{stem}_latest_gifts", "zh", key="staff-latest")
+
+
+# -- audit log ---------------------------------------------------------------------------
+
+def audit_log(console: Console) -> None:
+    entries = staff.audit_log(limit=500)
+    if not entries:
+        st.caption("审计日志为空 The audit log is empty")
+        return
+    rows = pl.DataFrame([{"at": e["at"], "event": e["event"], "user": e.get("user"),
+                          "detail": json.dumps(e.get("detail", {}), ensure_ascii=False)} for e in entries])
+    _table(rows, height=360)

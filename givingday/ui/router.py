@@ -1,0 +1,22 @@
+"""Make every visit go through app.py's `st.navigation`, even a fresh server's first one.
+
+Streamlit decides per process, when its first session starts, whether the app uses the
+old `pages/` folder convention (`PagesManager.uses_pages_directory`, set when a `pages/`
+folder sits beside the main script) and keeps that mode until some run calls
+`st.navigation`. So on a fresh server the first visitors who open a deep link
+(`/bigscreen` after a restart, `/staff`, a shared `/projects?project=...`) get the page
+script run on its own: no page config, no top navigation, and every file of `pages/` listed
+in a sidebar. Each page calls `through_router()` first: it ends that mode and reruns the
+visit through app.py, which resolves the same URL with the real navigation.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def through_router() -> None:
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False  # what st.navigation itself sets
+        st.rerun()
