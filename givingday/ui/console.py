@@ -27,7 +27,8 @@ TABS = {"fresh": "数据新鲜度 Freshness", "alerts": "提醒 Alerts", "flags"
 TAB_KEY = "staff_tab"
 SCOPES = {"project": "项目 Project", "org": "机构 Organisation", "district": "区县 District"}
 CITY_LEVEL = 500000  # projects of city-level bodies benefit the whole region
-SEVERITY = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
+SEVERITY = {"critical": ":red-background[严重 critical]", "warning": ":orange-background[警告 warning]",
+            "info": ":blue-background[信息 info]"}
 INFO_ALERTS_SHOWN = 20
 
 
@@ -120,8 +121,8 @@ def alerts(console: Console, found: list[dict]) -> None:
         subject = alert["pool_id"] or alert["project_id"] or ""
         with st.container(border=True):
             left, right = st.columns([5, 1])
-            left.markdown(f"{SEVERITY.get(alert['severity'], '')} **`{alert['rule']}`** {subject} · "
-                          f"first seen {alert['first_seen']}")
+            left.markdown(f"{SEVERITY.get(alert['severity'], alert['severity'])} **`{alert['rule']}`** {subject} · "
+                          f"首次 first seen {fmt.local_time(alert['first_seen'], console.event.tz)}")
             left.caption(json.dumps(alert["figures"], ensure_ascii=False, default=str))
             if ack:
                 right.caption(f"✓ {ack['by']} · {ack['at']}")

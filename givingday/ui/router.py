@@ -6,8 +6,10 @@ folder sits beside the main script) and keeps that mode until some run calls
 `st.navigation`. So on a fresh server the first visitors who open a deep link
 (`/bigscreen` after a restart, `/staff`, a shared `/projects?project=...`) get the page
 script run on its own: no page config, no top navigation, and every file of `pages/` listed
-in a sidebar. Each page calls `through_router()` first: it ends that mode and reruns the
-visit through app.py, which resolves the same URL with the real navigation.
+in a sidebar. Each page calls `through_router()` first: on a session's first run it ends
+that mode and reruns the visit through app.py, which resolves the same URL with the real
+navigation. (Only on the first run: Streamlit's AppTest puts the flag back before every
+run, and a rerun there would swallow the button click the test just made.)
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 
+ROUTED = "_givingday_routed"
+
+
 def through_router() -> None:
-    if PagesManager.uses_pages_directory:
+    first_run = ROUTED not in st.session_state
+    st.session_state[ROUTED] = True
+    if first_run and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False  # what st.navigation itself sets
         st.rerun()
