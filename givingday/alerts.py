@@ -100,25 +100,22 @@ def wecom_message(alert: dict, event: Event) -> dict:
             f"> 首次出现：{alert['first_seen']}\n{figures}"}}
 
 
-def deliver(found: list[dict], event: Event, url: str, state_file, wecom: bool) -> list[str]:
-    """POST each warning or critical alert to the webhook once; return the keys sent now."""
+def deliver(found: list[dict], event: Event, url: str, delivered: dict, wecom: bool) -> list[str]:
+    """POST each warning or critical alert not in `delivered` to the webhook, once; record
+    each one sent in `delivered` (alert key -> when) and return the keys sent now."""
     import json
     import urllib.request
-    from pathlib import Path
 
-    state_file = Path(state_file)
-    sent = set(json.loads(state_file.read_text())) if state_file.is_file() else set()
-    delivered = []
+    sent_now = []
     for alert in found:
         key = alert_key(alert)
-        if alert["severity"] == "info" or key in sent:
+        if alert["severity"] == "info" or key in delivered:
             continue
         body = wecom_message(alert, event) if wecom else {"alert": alert}
         request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False, default=str).encode(),
                                          headers={"Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             if 200 <= response.status < 300:
-                sent.add(key)
-                delivered.append(key)
-                state_file.write_text(json.dumps(sorted(sent)))
-    return delivered
+                delivered[key] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+                sent_now.append(key)
+    return sent_now

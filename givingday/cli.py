@@ -129,34 +129,60 @@ def cmd_users(args) -> int:
 
 
 def cmd_alerts(args) -> int:
-    from givingday.alerts import alerts
     from givingday.event import load_event
+
+    event = load_event(args.event)
+    if not args.every:
+        return _alerts_once(args, event)
+    try:  # a delivery loop, stopped by SIGINT/SIGTERM
+        while (code := _alerts_once(args, event, quiet=True)) == 0:
+            time.sleep(args.every)
+        return code
+    except KeyboardInterrupt:
+        return 0
+
+
+def _alerts_once(args, event, quiet: bool = False) -> int:
+    from givingday.alerts import alerts
     from givingday.queries import NoData, QueryError, reader
     from givingday.warehouse import Warehouse
 
     try:
-        version_reader = reader(args.warehouse)
-        found = alerts(version_reader, load_event(args.event), Warehouse(args.warehouse))
+        found = alerts(reader(args.warehouse), event, Warehouse(args.warehouse))
     except NoData as exc:
-        return fail(str(exc), EXIT_NO_DATA)
+        return 0 if quiet else fail(str(exc), EXIT_NO_DATA)  # a loop waits for the first version
     except QueryError as exc:
         return fail(str(exc))
-    if args.deliver:
-        from givingday import staff
-        from givingday.alerts import deliver
-
-        config = staff.staff_config()
-        if not config.get("webhook_url"):
-            return fail("no webhook_url in the [staff] table of the secrets file")
-        sent = deliver(found, load_event(args.event), config["webhook_url"], staff.state_dir() / "delivered.json",
-                       wecom=config.get("webhook_format", "wecom") == "wecom")
-        print(f"delivered {len(sent)} alert(s)", file=sys.stderr)
+    if args.deliver and (code := _deliver(found, event)):
+        return code
+    if quiet:
+        return 0
     if args.format == "json":
         print(json.dumps(found, ensure_ascii=False, default=str))
     else:
         for alert in found:
             subject = alert["pool_id"] or alert["project_id"] or ""
             print(f"{alert['severity']:<8} {alert['rule']:<17} {subject:<8} {alert['first_seen']} {alert['figures']}")
+    return 0
+
+
+def _deliver(found: list[dict], event) -> int:
+    """Post new alerts to the configured webhook, each once (the state file is locked)."""
+    from givingday import staff
+    from givingday.alerts import deliver
+
+    config = staff.staff_config()
+    if not config.get("webhook_url"):
+        return fail("no webhook_url in the [staff] table of the secrets file")
+    try:
+        with staff.StateFile("delivered.json").update() as delivered:
+            sent = deliver(found, event, config["webhook_url"], delivered,
+                           wecom=config.get("webhook_format", "wecom") == "wecom")
+    except OSError as exc:  # the webhook is down: say so, try again next time
+        print(f"givingday: webhook delivery failed: {exc}", file=sys.stderr, flush=True)
+        return 0
+    if sent:
+        print(f"delivered {len(sent)} alert(s)", file=sys.stderr, flush=True)
     return 0
 
 
@@ -244,6 +270,8 @@ def parser() -> argparse.ArgumentParser:
     alerts_.add_argument("--format", choices=("json", "table"), default="table")
     alerts_.add_argument("--deliver", action="store_true",
                          help="post new warning/critical alerts to [staff] webhook_url once (企业微信 format)")
+    alerts_.add_argument("--every", type=float, metavar="SECONDS",
+                         help="keep checking (and delivering) every SECONDS until interrupted")
     alerts_.set_defaults(run=cmd_alerts)
 
     flags_ = commands.add_parser("flags", help="integrity flags: forbidden fundraising patterns, with evidence")

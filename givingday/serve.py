@@ -3,7 +3,8 @@
 With --demo, three processes run side by side until interrupted: the simulator replaying
 the event in compressed time into `data/demo/inbox`, `ingest --watch` publishing versions
 into `data/demo/warehouse`, and `streamlit run app.py` reading that warehouse. The app
-itself only ever reads the warehouse named by GIVINGDAY_WAREHOUSE.
+itself only ever reads the warehouse named by GIVINGDAY_WAREHOUSE. When the secrets name a
+webhook (`[staff] webhook_url`), `alerts --deliver --every 60` runs beside them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "data" / "demo"
 DEMO_LIVE_FROM = "2022-04-28T09:40:00+08:00"  # just before day two's 10:00 matching rush
 FIRST_VERSION_TIMEOUT_S = 300
+ALERT_CHECK_SECONDS = 60  # with a webhook_url in the secrets, new alerts are posted this often
 
 
 def _python(*args: str) -> list[str]:
@@ -42,6 +44,12 @@ def _wait_for_first_version(warehouse: Warehouse, children: list[subprocess.Pope
         if time.monotonic() > deadline:
             raise SystemExit("givingday: no warehouse version after 5 minutes; see the messages above")
         time.sleep(0.5)
+
+
+def _webhook_configured() -> bool:
+    from givingday import staff
+
+    return bool(staff.staff_config().get("webhook_url"))
 
 
 def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | None,
@@ -65,6 +73,11 @@ def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | No
         env[ENV_WAREHOUSE] = str(warehouse_dir.resolve())
     elif warehouse:
         env[ENV_WAREHOUSE] = str(Path(warehouse).resolve())
+    if _webhook_configured():
+        print(f"givingday: delivering alerts to the webhook every {ALERT_CHECK_SECONDS} s", flush=True)
+        children.append(subprocess.Popen(_python("givingday", "alerts", "--deliver", "--every",
+                                                 str(ALERT_CHECK_SECONDS)), cwd=ROOT, env=env,
+                                         stdout=subprocess.DEVNULL))
     print(f"givingday: dashboard at http://localhost:{port}", flush=True)
     app = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env)
     children.append(app)

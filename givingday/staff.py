@@ -155,10 +155,12 @@ class StateFile:
         with open(self.path.with_suffix(".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             document = self.read()
-            yield document
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, self.path)
+            try:
+                yield document
+            finally:  # what was changed before an error is kept (e.g. alerts already delivered)
+                temporary = self.path.with_suffix(".tmp")
+                temporary.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+                os.replace(temporary, self.path)
 
 
 def _now_iso() -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-
 ROUTED = "_givingday_routed"
 
 

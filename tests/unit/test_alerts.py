@@ -2,12 +2,16 @@
 
 import datetime as dt
 import json
+import signal
+import subprocess
+import sys
+import time
 
 from givingday.alerts import alerts
 from givingday.event import load_event
 from givingday.queries import reader
 from givingday.warehouse import Warehouse
-from tests.helpers import at, credit, gift, ingest, reference_inbox, run_cli, write
+from tests.helpers import ROOT, at, credit, gift, ingest, reference_inbox, run_cli, write
 
 
 def _alerts(warehouse) -> list[dict]:
@@ -106,8 +110,15 @@ def test_alerts_are_delivered_to_the_webhook_once(inbox, warehouse, capsys, tmp_
         result = run_cli("alerts", "--warehouse", str(warehouse), "--deliver", "--format", "json", env=env)
         assert result.returncode == 0, result.stderr
         counts.append(len(received))
+    looping = subprocess.Popen([sys.executable, "-m", "givingday", "alerts", "--warehouse", str(warehouse),
+                                "--deliver", "--every", "0.2"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # about a dozen rounds, all with nothing new to send
+    looping.send_signal(signal.SIGINT)
+    _, errors = looping.communicate(timeout=30)
+    assert looping.returncode == 0, errors
+    counts.append(len(received))
     server.shutdown()
     warnings = [a for a in json.loads(result.stdout) if a["severity"] != "info"]
-    assert counts == [len(warnings), len(warnings)]  # each alert once, none again on the next run
+    assert counts == [len(warnings)] * 3  # each alert once, none again on later runs or rounds
     exhausted = [m for m in received if "pool_exhausted" in m["markdown"]["content"]]
     assert len(exhausted) == 1 and exhausted[0]["msgtype"] == "markdown"
