@@ -89,6 +89,29 @@ def _named_way(reader) -> tuple[int, int]:
     return int(totals["raised_fen"][0]), int(board["raised_fen"][0])
 
 
+def _staff_room(reader, warehouse: Warehouse, repeats: int) -> None:
+    """What the staff console computes: the detectors and alerts (once per version, cached)
+    and a drill-down of the district with the most projects (cached per version and subject)."""
+    from givingday import alerts, integrity
+
+    event = load_event()
+    base_ms, _ = _timed(lambda: reader.run("totals"), repeats)
+    board = reader.run("board_projects")
+    district = board.group_by("district_adcode").len().sort(["len", "district_adcode"], descending=True).row(0)
+    ids = ",".join(reader.run("board_projects", {"district": str(district[0])})["project_id"])
+    cases = [("integrity flags (4 detectors)", lambda: integrity.flags(reader, event)),
+             ("alerts (all rules)", lambda: alerts.alerts(reader, event, warehouse))]
+    for name in ("project_timeline", "project_pools", "staff/gifts_by_bracket", "staff/scope_latest_gifts"):
+        query = queries.internal_sql(name) if "/" in name else queries.named_query(name)
+        bound = query.bind({"projects": ids})
+        cases.append((f"drill-down {name}", lambda query=query, bound=bound: reader.run_sql(query, bound)))
+    print(f"staff console (median of {max(1, repeats // 5)} runs; district {district[0]}, {district[1]} projects), "
+          f"against totals {base_ms:.2f} ms:")
+    for label, function in cases:
+        median, _ = _timed(function, max(1, repeats // 5))
+        print(f"  {label:<40} {median:9.1f} ms  {median / base_ms:8,.0f}x totals")
+
+
 def bench(scale: float, workdir: Path | None, repeats: int, keep: bool) -> int:
     root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="givingday-bench-"))
     inbox, warehouse_dir = root / "inbox", root / "warehouse"
@@ -119,6 +142,8 @@ def bench(scale: float, workdir: Path | None, repeats: int, keep: bool) -> int:
         label = name + "".join(f" {k}={v}" for k, v in params.items())
         print(f"  {label:<28} {median:8.2f} ms  ({first:.1f} ms)  {frame.height} rows")
     print(f"  slowest named query: {worst:.2f} ms  [target: <= {TARGETS['query_ms']} ms]")
+
+    _staff_room(reader, Warehouse(warehouse_dir), repeats)
 
     named_ms, named = _timed(lambda: _named_way(reader), repeats)
     raw_ms, raw = _timed(lambda: _duckdb_raw_way(inbox), max(1, repeats // 5))

@@ -43,7 +43,7 @@ from givingday.warehouse import Manifest, Publisher, Warehouse
 
 # in dependency order: a rollup may read those before it
 ROLLUPS = ("rollup_minute_project_channel", "rollup_minute_project_donors", "rollup_minute_pool",
-           "rollup_minute_project_pool", "rollup_latest_gifts",
+           "rollup_minute_project_pool", "rollup_minute_category", "rollup_latest_gifts",
            "rollup_project_pool",
            "rollup_minute", "rollup_totals", "rollup_project")
 # DuckDB's memory per phase, so the whole ingest stays under 4 GB at 50 million gifts: the
