@@ -25,6 +25,7 @@ import bcrypt
 
 ROLES = ("staff", "auditor")
 DEFAULTS = {"max_failures": 5, "lock_minutes": 15, "session_minutes": 480}
+FAILURES = "failures.json"  # state file: failed sign-ins and locks per account
 ALLOW_LISTS = ("allowed_emails", "allowed_domains", "auditor_emails", "webhook_url", "webhook_format")
 
 
@@ -197,9 +198,6 @@ class SignIn:
     user: str | None = None
     role: str | None = None
     message: str = ""
-
-
-FAILURES = "failures.json"
 
 
 def locked_until(name: str) -> float:

@@ -86,18 +86,20 @@ lag = console.stale_minutes(here)
 if lag is not None:
     st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
 found_alerts = console.current_alerts(here)
-found_flags = console.flags_of(version)
+flags_version, found_flags = console.flag_scanner().latest(version)
 acks, reviews = staff.acknowledgements(), staff.reviews()
 open_alerts = sum(a["severity"] != "info" and alert_rules.alert_key(a) not in acks for a in found_alerts)
 open_flags = sum(integrity.flag_key(f) not in reviews for f in found_flags)
-st.caption(f"version {version} · {open_alerts} alerts to acknowledge · {open_flags} flags to review")
+scan = ("integrity scan running" if flags_version is None else f"{open_flags} flags to review"
+        + ("" if flags_version == version else f" (of version {flags_version}; scanning {version})"))
+st.caption(f"version {version} · {open_alerts} alerts to acknowledge · {scan}")
 
 codes = {label: code for code, label in console.TABS.items()}
 url.restore(console.TAB_KEY, set(console.TABS.values()), cast=console.TABS.get, param="tab")
 tabs = st.tabs(list(console.TABS.values()), key=console.TAB_KEY, on_change="rerun")
 rooms = {"fresh": lambda: console.freshness(here),
          "alerts": lambda: console.alerts(here, found_alerts),
-         "flags": lambda: console.flags(here, found_flags),
+         "flags": lambda: console.flags(here, found_flags, flags_version),
          "quarantine": lambda: console.quarantine(here),
          "drill": lambda: console.drill_down(here, found_flags),
          "audit": lambda: console.audit_log(here)}
@@ -107,3 +109,5 @@ for code, tab in zip(console.TABS, tabs, strict=True):
             rooms[code]()
 url.keep("tab", codes.get(st.session_state.get(console.TAB_KEY)), default="fresh")
 chrome.watch_version(version)
+if flags_version != version:
+    console.await_flags(flags_version)

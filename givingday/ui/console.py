@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import threading
 from dataclasses import dataclass
 
 import altair as alt
@@ -30,6 +32,7 @@ CITY_LEVEL = 500000  # projects of city-level bodies benefit the whole region
 SEVERITY = {"critical": ":red-background[严重 critical]", "warning": ":orange-background[警告 warning]",
             "info": ":blue-background[信息 info]"}
 INFO_ALERTS_SHOWN = 20
+log = logging.getLogger("givingday.staff")
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,47 @@ class Console:
         return data.query(name, self.version, **params)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def flags_of(version: int) -> list[dict]:
-    """The detectors scan raw gifts (seconds at full scale): once per version, for all staff."""
-    return integrity.flags(queries.reader(data.warehouse(), version), load_event())
+class FlagScanner:
+    """The detectors scan raw gifts (seconds at full scale, longer than a version lives in a
+    live event), so they run in one background thread per server, always on the newest
+    version, and every console shows the newest finished result at once."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._done: tuple[int, list[dict]] | None = None
+        self._running: int | None = None
+
+    def latest(self, version: int) -> tuple[int | None, list[dict]]:
+        """(the version the flags are of, the flags); starts a scan of `version` if needed."""
+        with self._lock:
+            if (self._done is None or self._done[0] < version) and self._running is None:
+                self._running = version
+                threading.Thread(target=self._scan, args=(version,), daemon=True, name="flag-scan").start()
+            return self._done if self._done else (None, [])
+
+    def _scan(self, version: int) -> None:
+        try:
+            found = integrity.flags(queries.reader(data.warehouse(), version), load_event())
+            with self._lock:
+                self._done = (version, found)
+        except Exception:  # noqa: BLE001 - keep the last result; the next version tries again
+            log.exception("integrity scan of version %s failed", version)
+        finally:
+            with self._lock:
+                self._running = None
+
+
+@st.cache_resource
+def flag_scanner() -> FlagScanner:
+    return FlagScanner()
+
+
+@st.fragment(run_every=3)
+def await_flags(shown: int | None) -> None:
+    """Re-render once the background scan has finished a newer version than the one shown."""
+    done, _ = flag_scanner().latest(shown or 0)
+    if done is not None and done != shown:
+        st.rerun(scope="app")
 
 
 def open_drill_down(scope: str, subject) -> None:
@@ -168,7 +208,12 @@ def flag_list(console: Console, found: list[dict], key_prefix: str) -> None:
                     st.rerun()
 
 
-def flags(console: Console, found: list[dict]) -> None:
+def flags(console: Console, found: list[dict], of_version: int | None) -> None:
+    if of_version is None:
+        st.info("正在扫描 The integrity scan of this version is running; flags appear here when it ends.")
+        return
+    if of_version != console.version:
+        st.caption(f"Flags of version {of_version}; version {console.version} is being scanned.")
     if not found:
         st.caption("没有发现可疑模式 No flags")
         return

@@ -65,3 +65,19 @@ def test_a_flag_concerns_its_project_its_organisation_and_its_district(events):
     assert flagged not in integrity.concerning(found, elsewhere)
     assert outlier in integrity.concerning(found, outlier["evidence"]["projects"][:1])
     assert integrity.flag_key(flagged) != integrity.flag_key(outlier)
+
+
+def test_the_console_scans_in_the_background_and_keeps_the_newest_result(events, monkeypatch):
+    import time
+
+    from givingday.ui.console import FlagScanner
+
+    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(events / "planted" / "warehouse"))
+    scanner = FlagScanner()
+    assert scanner.latest(1) == (None, [])  # answers at once; the scan starts behind it
+    deadline = time.monotonic() + 120
+    while scanner.latest(1)[0] is None:
+        assert time.monotonic() < deadline, "the background scan did not finish"
+        time.sleep(0.2)
+    version, found = scanner.latest(1)
+    assert version == 1 and found == _flags(events / "planted" / "warehouse")
