@@ -21,7 +21,7 @@ import streamlit as st
 from givingday import alerts as alert_rules
 from givingday import integrity, output, queries, staff
 from givingday.event import Event, load_event
-from givingday.ui import blocks, charts, data, tables
+from givingday.ui import blocks, charts, data, tables, url
 from givingday.ui import format as fmt
 
 TABS = {"fresh": "数据新鲜度 Freshness", "alerts": "提醒 Alerts", "flags": "合规监测 Integrity",
@@ -276,10 +276,9 @@ def _choose_subject(console: Console) -> tuple[str, object]:
         subject = st.selectbox("对象 Subject", list(subjects), format_func=subjects.get, key=key, index=None,
                                placeholder="输入编号或名称 type an id or a name")
     for other in SCOPES:
-        if other != scope and other in st.query_params:
-            del st.query_params[other]
-    if subject is not None:
-        st.query_params[scope] = str(subject)
+        if other != scope:
+            url.keep(other, None)
+    url.keep(scope, subject)
     return scope, subject
 
 
