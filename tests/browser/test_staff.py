@@ -103,3 +103,33 @@ def test_wrong_passwords_typed_into_the_form_lock_the_account(tmp_path, monkeypa
         page.get_by_text("工作台 Staff console").wait_for(timeout=30_000)
         page.get_by_text("版本 Version").wait_for(timeout=30_000)
         page.close()
+
+
+def test_flags_appear_after_the_background_scan_and_lead_to_the_drill_down(tmp_path, monkeypatch, browser):
+    from givingday.event import load_event
+    from givingday.simulate import simulate
+    from tests.helpers import ingest
+
+    simulate(load_event(), tmp_path / "inbox", scale=0.05, seed=9, anomalies=True)
+    assert ingest(tmp_path / "inbox", tmp_path / "warehouse")[0] == 0
+    secrets, state = tmp_path / "secrets.toml", tmp_path / "staff"
+    monkeypatch.setenv("GIVINGDAY_SECRETS", str(secrets))
+    monkeypatch.setenv("GIVINGDAY_STAFF_STATE", str(state))
+    staff.add_user("li", "correct horse battery", "staff")
+    env = {"GIVINGDAY_SECRETS": str(secrets), "GIVINGDAY_STAFF_STATE": str(state)}
+    with streamlit_server(tmp_path / "warehouse", extra_env=env) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{url}/staff?tab=flags")
+        wait_for_app(page)
+        _sign_in(page, "li", "correct horse battery")
+        page.get_by_text("match_outlier").first.wait_for(timeout=60_000)  # once the scan has ended
+        for detector in ("apportionment", "match_farming", "new_donor_rush"):
+            assert page.get_by_text(detector).count() >= 1
+        button = page.get_by_role("button", name="详情 ").first
+        project = button.inner_text().split()[-1]
+        button.click()
+        page.wait_for_url(f"**/staff?tab=drill&project={project}", timeout=30_000)
+        page.get_by_text("合规监测 Flags (").first.wait_for(timeout=30_000)
+        assert page.get_by_text("合规监测 Flags (0)").count() == 0  # the flag that led here is listed
+        assert "donor_name" not in page.content()
+        page.close()
