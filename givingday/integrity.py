@@ -20,7 +20,8 @@ DETECTORS = {
         "window_minutes": "window_minutes", "min_donors": "apportionment_min_donors",
         "min_amount_fen": "apportionment_min_amount_fen", "min_share": "apportionment_min_share"}),
     "match_farming": ("staff/flag_match_farming", {
-        "window_minutes": "window_minutes", "min_gifts": "farming_min_gifts", "gift_fen": "farming_gift_fen"}),
+        "window_minutes": "window_minutes", "min_gifts": "farming_min_gifts", "max_donors": "farming_max_donors",
+        "chain_min_gifts": "farming_chain_min_gifts", "gift_fen": "farming_gift_fen"}),
     "match_outlier": ("staff/flag_match_outliers", {
         "min_fen": "match_outlier_min_fen", "ratio": "match_outlier_ratio"}),
     "new_donor_rush": ("staff/flag_new_donor_rush", {

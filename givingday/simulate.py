@@ -324,6 +324,7 @@ class Simulation:
         ("match_farming", 1, 16, 80, 25, 100, 20),    # one donor, 1-yuan gifts again and again
         ("match_outlier", 0, 11, 120, 30, 30000, 50),  # one donor drawing far more match money
         ("new_donor_rush", 2, 2, 160, 60, 2000, 5),    # a night burst of brand-new donors
+        ("invite_chain", 1, 11, 200, 24, 100, 15),     # one inviter's friends, 1 yuan each, for matches
     )
 
     def _plant_anomalies(self, start: dt.datetime, gifts: pl.DataFrame) -> pl.DataFrame:
@@ -335,6 +336,8 @@ class Simulation:
             one_donor = pattern in ("match_farming", "match_outlier")
             first = 10**12 + n * 10**4  # donor numbers no ordinary donor has: brand-new people
             donors = (np.full(count, first) if one_donor else first + np.arange(count)).astype(np.uint64)
+            chain = pattern == "invite_chain"
+            inviter = _hex_strings(_mix64(np.array([first - 1], dtype=np.uint64), self.seed + 99 + n))[0]
             offsets = np.linspace(0, minutes * MINUTE_US - 1, count).astype(np.int64)
             frame = pl.DataFrame({
                 "donation_id": _prefixed_ids("X", self.state.donations_made, count),
@@ -344,7 +347,8 @@ class Simulation:
                 "amount_fen": np.full(count, amount, dtype=np.int64),
                 "donor_key": _hex_strings(_mix64(donors, self.seed + 99 + n)),
                 "donor_name": pl.Series([None] * count, dtype=pl.String),
-                "channel": "direct", "inviter_key": pl.Series([None] * count, dtype=pl.String),
+                "channel": "friend_assist" if chain else "direct",
+                "inviter_key": pl.Series([inviter if chain else None] * count, dtype=pl.String),
             })
             self.state.donations_made += count
             gifts = pl.concat([gifts, frame.select(gifts.columns)]).sort("donated_at", maintain_order=True)

@@ -30,8 +30,12 @@ def test_every_planted_pattern_is_flagged_with_its_evidence(events):
     assert set(by_detector) == {"apportionment", "match_farming", "match_outlier", "new_donor_rush"}
     apportionment = next(f for f in found if f["detector"] == "apportionment" and f["evidence"]["amount_fen"] == 5000)
     assert apportionment["evidence"]["donors"] == 80 and apportionment["window_start"].startswith("2022-04-28T15:00")
-    farming = by_detector["match_farming"]
-    assert farming["evidence"]["gifts"] == 25 and farming["donor_key"]
+    farming = {f["who"]: f for f in found if f["detector"] == "match_farming"}
+    assert set(farming) == {"donors", "invite_chain"}
+    assert farming["donors"]["evidence"]["gifts"] == 25 and farming["donors"]["evidence"]["donors"] == 1
+    chain = farming["invite_chain"]  # one inviter's 24 friends, 1 yuan each: the inviter is named
+    assert chain["evidence"]["gifts"] == 24 and chain["evidence"]["donors"] == 24
+    assert chain["donor_key"] not in chain["evidence"]["donor_keys"]
     assert by_detector["match_outlier"]["evidence"]["matched_fen"] >= 200_000
     assert all("donor_name" not in json.dumps(f) for f in found)
 
@@ -45,7 +49,7 @@ def test_planting_adds_only_the_planted_gifts(events):
         return run_cli("query", "totals", "--warehouse", str(events / name / "warehouse"), "--format", "json")
 
     clean, planted = (json.loads(public(n).stdout)[0] for n in ("clean", "planted"))
-    assert planted["donations"] - clean["donations"] == 80 + 25 + 30 + 60
+    assert planted["donations"] - clean["donations"] == 80 + 25 + 30 + 60 + 24
 
 
 def test_a_flag_concerns_its_project_its_organisation_and_its_district(events):
