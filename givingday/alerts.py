@@ -16,79 +16,110 @@ from givingday.warehouse import Warehouse
 
 
 def _alert(rule: str, first_seen, figures: dict, pool_id: str | None = None, project_id: str | None = None,
-           severity: str = "warning") -> dict:
+           severity: str = "warning", episode: str = "") -> dict:
+    """One alert. Its key (rule, subject, episode) stays the same from version to version
+    while the condition lasts, so an acknowledgement or a delivery is made once per alert."""
+    key = "|".join((rule, pool_id or project_id or "", episode))
     return {"rule": rule, "severity": severity, "pool_id": pool_id, "project_id": project_id,
-            "first_seen": first_seen, "figures": figures, "state": "open"}
+            "first_seen": first_seen, "figures": figures, "state": "open", "key": key}
 
 
 def alerts(reader: VersionReader, event: Event, warehouse: Warehouse, now: dt.datetime | None = None) -> list[dict]:
     """Every alert that holds on this version (and, for freshness, at `now`)."""
+    return version_alerts(reader, event) + freshness_alerts(warehouse, reader.version, event, now)
+
+
+def version_alerts(reader: VersionReader, event: Event) -> list[dict]:
+    """The alerts that depend on the data of one version only (so they can be cached by version).
+    first_seen is in data time: when the data shows the condition began."""
     limits = event.alerts
-    now = now or dt.datetime.now(event.tz)
     found: list[dict] = []
     totals = output.records(reader.run("totals"))[0]
     as_of = totals["as_of"] or event.start.isoformat()  # nothing published yet: the event's start
 
+    ran_out = {}
+    for row in output.records(reader.run("pool_burndown", {"grain": "minute"})):
+        if row["remaining_fen"] <= 0:
+            ran_out.setdefault(row["pool_id"], row["bucket_start"])
     for row in output.records(reader.run("pools")):
         if row["remaining_fen"] <= 0:
-            found.append(_alert("pool_exhausted", as_of, {"budget_fen": row["budget_fen"],
-                                                          "matched_fen": row["matched_fen"]}, row["pool_id"],
-                                severity="critical"))
+            found.append(_alert("pool_exhausted", ran_out.get(row["pool_id"], as_of), {
+                "budget_fen": row["budget_fen"], "matched_fen": row["matched_fen"]}, row["pool_id"],
+                severity="critical"))
     within = limits.get("pool_runs_out_within_minutes", 60)
     for row in output.records(reader.run("pool_projection")):
         if row["minutes_left"] is not None and 0 < row["minutes_left"] <= within and row["left_fen"] > 100:
             found.append(_alert("pool_running_out", as_of, {
                 "left_fen": row["left_fen"], "minutes_left": row["minutes_left"],
                 "minutes_left_low": row["minutes_left_low"], "minutes_left_high": row["minutes_left_high"],
-                "burn_fen_per_min_30": row["burn_fen_per_min_30"], "threshold_minutes": within}, row["pool_id"]))
+                "burn_fen_per_min_30": row["burn_fen_per_min_30"], "threshold_minutes": within}, row["pool_id"],
+                episode=as_of[:10]))  # one alert per pool and day
     for row in output.records(reader.run("pool_daily_shares")):
         if row["opens_at"] is not None and row["opens_at"] <= as_of:
             found.append(_alert("share_opened", row["opens_at"], {"day": row["day"], "share_fen": row["share_fen"]},
-                                row["pool_id"], severity="info"))
+                                row["pool_id"], severity="info", episode=str(row["day"])))
         if row["ran_out_at"] is not None:
             found.append(_alert("share_exhausted", row["ran_out_at"], {
                 "day": row["day"], "share_fen": row["share_fen"], "matched_fen": row["matched_fen"]},
-                row["pool_id"], severity="critical"))
+                row["pool_id"], severity="critical", episode=str(row["day"])))
 
+    reached = {row["project_id"]: row["reached_at"]
+               for row in output.records(reader.run_sql(internal_sql("staff/targets_reached"), {}))}
     stalled_hours = limits.get("project_stalled_after_hours", 6)
     event_live = event.start.isoformat() <= as_of < event.end.isoformat() if as_of else False
     for row in output.records(reader.run("board_projects")):
         if row["raised_fen"] >= row["target_fen"]:
-            found.append(_alert("target_reached", as_of, {"raised_fen": row["raised_fen"],
-                                                          "target_fen": row["target_fen"]},
-                                project_id=row["project_id"], severity="info"))
+            found.append(_alert("target_reached", reached.get(row["project_id"], as_of), {
+                "raised_fen": row["raised_fen"], "target_fen": row["target_fen"]},
+                project_id=row["project_id"], severity="info"))
         last = row["last_gift_at"]
-        if event_live and (last is None or dt.datetime.fromisoformat(as_of) - dt.datetime.fromisoformat(last)
-                           > dt.timedelta(hours=stalled_hours)):
-            found.append(_alert("project_stalled", last or as_of, {"last_gift_at": last,
-                                                                   "threshold_hours": stalled_hours},
-                                project_id=row["project_id"]))
+        quiet_since = last or event.start.isoformat()
+        if event_live and dt.datetime.fromisoformat(as_of) - dt.datetime.fromisoformat(quiet_since) \
+                > dt.timedelta(hours=stalled_hours):
+            stalled_at = dt.datetime.fromisoformat(quiet_since) + dt.timedelta(hours=stalled_hours)
+            found.append(_alert("project_stalled", stalled_at.isoformat(), {
+                "last_gift_at": last, "threshold_hours": stalled_hours},
+                project_id=row["project_id"], episode=quiet_since))  # a new stall is a new alert
 
     for row in output.records(reader.run("corrections")):
         found.append(_alert("total_fell", row["recorded_at"], {
             "previous_raised_fen": row["previous_raised_fen"], "raised_fen": row["raised_fen"],
-            "change_fen": row["change_fen"], "reason": row["reason"]}, severity="critical"))
+            "change_fen": row["change_fen"], "reason": row["reason"]}, severity="critical",
+            episode=row["recorded_at"]))
 
     spike = limits.get("quarantine_spike_rows_per_hour", 1000)
     query = internal_sql("staff/quarantine_per_hour")
     for row in output.records(reader.run_sql(query, {})):
         if row["rows"] >= spike:
             found.append(_alert("quarantine_spike", row["hour"], {"table": row["table"], "rows": row["rows"],
-                                                                 "files": row["files"], "threshold_rows": spike}))
-
-    manifest = warehouse.manifest(reader.version)
-    stale_after = limits.get("stale_after_minutes", 10)
-    if manifest and manifest.published_at and event.start <= now < event.end:
-        age = (now - dt.datetime.fromisoformat(manifest.published_at)).total_seconds() / 60
-        if age > stale_after:
-            found.append(_alert("data_stale", manifest.published_at, {
-                "minutes_since_publication": round(age, 1), "threshold_minutes": stale_after,
-                "version": manifest.version}, severity="critical"))
+                                                                 "files": row["files"], "threshold_rows": spike},
+                                episode=f"{row['table']}|{row['hour']}"))
     return found
 
 
-def alert_key(alert: dict) -> str:
-    return f"{alert['rule']}|{alert['pool_id'] or alert['project_id'] or ''}|{alert['first_seen']}"
+def freshness_alerts(warehouse: Warehouse, version: int, event: Event, now: dt.datetime | None = None) -> list[dict]:
+    """Data stale: no version published for too long while the event runs (depends on `now`)."""
+    now = now or dt.datetime.now(event.tz)
+    manifest = warehouse.manifest(version)
+    stale_after = event.alerts.get("stale_after_minutes", 10)
+    if not (manifest and manifest.published_at and event.start <= now < event.end):
+        return []
+    age = (now - dt.datetime.fromisoformat(manifest.published_at)).total_seconds() / 60
+    if age <= stale_after:
+        return []
+    return [_alert("data_stale", manifest.published_at, {
+        "minutes_since_publication": round(age, 1), "threshold_minutes": stale_after,
+        "version": manifest.version}, severity="critical", episode=manifest.published_at)]
+
+
+def with_state(found: list[dict], acknowledgements: dict[str, dict]) -> list[dict]:
+    """Each alert with its state: open, or acknowledged by whom and when."""
+    stated = []
+    for alert in found:
+        ack = acknowledgements.get(alert["key"])
+        stated.append({**alert, "state": "acknowledged" if ack else "open",
+                       "acknowledged_by": ack["by"] if ack else None, "acknowledged_at": ack["at"] if ack else None})
+    return stated
 
 
 def wecom_message(alert: dict, event: Event) -> dict:
@@ -108,7 +139,7 @@ def deliver(found: list[dict], event: Event, url: str, delivered: dict, wecom: b
 
     sent_now = []
     for alert in found:
-        key = alert_key(alert)
+        key = alert["key"]
         if alert["severity"] == "info" or key in delivered:
             continue
         body = wecom_message(alert, event) if wecom else {"alert": alert}

@@ -5,7 +5,6 @@ import datetime as dt
 
 import streamlit as st
 
-from givingday import alerts as alert_rules
 from givingday import integrity, staff
 from givingday.event import load_event
 from givingday.ui import chrome, console, data, router, url
@@ -87,8 +86,8 @@ if lag is not None:
     st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
 found_alerts = console.current_alerts(here)
 flags_version, found_flags = console.flag_scanner().latest(version)
-acks, reviews = staff.acknowledgements(), staff.reviews()
-open_alerts = sum(a["severity"] != "info" and alert_rules.alert_key(a) not in acks for a in found_alerts)
+reviews = staff.reviews()
+open_alerts = sum(a["severity"] != "info" and a["state"] == "open" for a in found_alerts)
 open_flags = sum(integrity.flag_key(f) not in reviews for f in found_flags)
 scan = ("integrity scan running" if flags_version is None else f"{open_flags} flags to review"
         + ("" if flags_version == version else f" (of version {flags_version}; scanning {version})"))

@@ -32,6 +32,26 @@ def test_a_pool_that_runs_out_raises_an_alert(inbox, warehouse, capsys):
     share = next(a for a in found if a["rule"] == "share_exhausted")
     assert share["pool_id"] == "tencent" and share["first_seen"].startswith("2022-04-27T15:30")
     assert share["severity"] == "critical" and share["state"] == "open"
+    assert exhausted[0]["first_seen"].startswith("2022-04-27T12:00")  # when it ran out, in data time
+
+
+def test_an_alert_keeps_its_identity_and_its_acknowledgement_across_versions(inbox, warehouse, capsys,
+                                                                            monkeypatch, tmp_path):
+    from givingday import staff
+
+    monkeypatch.setenv("GIVINGDAY_STAFF_STATE", str(tmp_path / "state"))
+    reference_inbox(inbox)
+    write(inbox, "matches", "matches-20220427T120000-000001.parquet", [
+        credit("M1", "P1", 300_000_000, at(27, 12), "coupons", "coupon_match")])
+    ingest(inbox, warehouse, capsys)
+    first = next(a for a in _alerts(warehouse) if a["rule"] == "pool_exhausted")
+    staff.acknowledge(first["key"], "li")
+    write(inbox, "donations", "donations-20220428T090000-000001.parquet", [gift("D9", "P2", 500, at(28, 9))])
+    ingest(inbox, warehouse, capsys)
+    assert Warehouse(warehouse).current_version() == 2
+    again = next(a for a in _alerts(warehouse) if a["rule"] == "pool_exhausted")
+    assert (again["key"], again["first_seen"]) == (first["key"], first["first_seen"])
+    assert again["state"] == "acknowledged" and again["acknowledged_by"] == "li"
 
 
 def test_a_pool_about_to_run_out_raises_an_alert(inbox, warehouse, capsys):
