@@ -163,7 +163,8 @@ def _alerts_once(args, event, quiet: bool = False) -> int:
     else:
         for alert in found:
             subject = alert["pool_id"] or alert["project_id"] or ""
-            print(f"{alert['severity']:<8} {alert['rule']:<17} {subject:<8} {alert['first_seen']} {alert['figures']}")
+            print(f"{alert['severity']:<8} {alert['rule']:<17} {subject:<8} {alert['first_seen']} "
+                  f"{alert['state']:<12} {alert['figures']}")
     return 0
 
 
