@@ -73,14 +73,22 @@ def _sign_in(page, name: str, password: str, audit=None) -> None:
         wait_for_app(page)
 
 
+def _staff_files(tmp_path, monkeypatch, settings: str = "", **accounts: str) -> dict:
+    """A secrets file with these accounts (name=password, role staff) and a state folder,
+    for this process and, as the returned environment, for the server."""
+    env = {"GIVINGDAY_SECRETS": str(tmp_path / "secrets.toml"), "GIVINGDAY_STAFF_STATE": str(tmp_path / "staff")}
+    (tmp_path / "secrets.toml").write_text(settings)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for name, password in accounts.items():
+        staff.add_user(name, password, "staff")
+    return env
+
+
 def test_wrong_passwords_typed_into_the_form_lock_the_account(tmp_path, monkeypatch, browser, simulated):
-    secrets, state = tmp_path / "secrets.toml", tmp_path / "staff"
-    secrets.write_text("[staff]\nmax_failures = 3\nlock_minutes = 15\n")
-    monkeypatch.setenv("GIVINGDAY_SECRETS", str(secrets))
-    monkeypatch.setenv("GIVINGDAY_STAFF_STATE", str(state))
-    staff.add_user("li", "correct horse battery", "staff")
-    staff.add_user("zhao", "another good password", "staff")
-    env = {"GIVINGDAY_SECRETS": str(secrets), "GIVINGDAY_STAFF_STATE": str(state)}
+    env = _staff_files(tmp_path, monkeypatch, "[staff]\nmax_failures = 3\nlock_minutes = 15\n",
+                       li="correct horse battery", zhao="another good password")
+    state = tmp_path / "staff"
     with streamlit_server(simulated / "warehouse", extra_env=env) as url:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{url}/staff")
@@ -112,11 +120,7 @@ def test_flags_appear_after_the_background_scan_and_lead_to_the_drill_down(tmp_p
 
     simulate(load_event(), tmp_path / "inbox", scale=0.05, seed=9, anomalies=True)
     assert ingest(tmp_path / "inbox", tmp_path / "warehouse")[0] == 0
-    secrets, state = tmp_path / "secrets.toml", tmp_path / "staff"
-    monkeypatch.setenv("GIVINGDAY_SECRETS", str(secrets))
-    monkeypatch.setenv("GIVINGDAY_STAFF_STATE", str(state))
-    staff.add_user("li", "correct horse battery", "staff")
-    env = {"GIVINGDAY_SECRETS": str(secrets), "GIVINGDAY_STAFF_STATE": str(state)}
+    env = _staff_files(tmp_path, monkeypatch, li="correct horse battery")
     with streamlit_server(tmp_path / "warehouse", extra_env=env) as url:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{url}/staff?tab=flags")
