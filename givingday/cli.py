@@ -130,14 +130,18 @@ def cmd_users(args) -> int:
 
 def cmd_alerts(args) -> int:
     from givingday.event import load_event
+    from givingday.loops import stop_on_signal
 
     event = load_event(args.event)
     if not args.every:
         return _alerts_once(args, event)
-    try:  # a delivery loop, stopped by SIGINT/SIGTERM
-        while (code := _alerts_once(args, event, quiet=True)) == 0:
-            time.sleep(args.every)
-        return code
+    try:  # a delivery loop; SIGINT/SIGTERM stop it between rounds
+        with stop_on_signal() as stop:
+            while not stop.is_set():
+                if (code := _alerts_once(args, event, quiet=True)) != 0:
+                    return code
+                stop.wait(args.every)
+        return 0
     except KeyboardInterrupt:
         return 0
 

@@ -25,8 +25,6 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import signal
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ import pyarrow as pa
 
 from givingday import contract
 from givingday.event import Event
+from givingday.loops import stop_on_signal
 from givingday.queries import VersionReader, internal_sql, set_time_zone
 from givingday.warehouse import Manifest, Publisher, Warehouse
 
@@ -246,27 +245,6 @@ def _fate_records(rows: pl.DataFrame, file_names: dict[int, str], column: str, r
 # the pass
 
 
-@contextmanager
-def _stop_on_signal():
-    """An event set by the first SIGINT/SIGTERM; the second one raises KeyboardInterrupt."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def handle(signum, frame):
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 class Ingest:
     def __init__(self, event: Event, inbox: Path, warehouse: Warehouse):
         self.event, self.inbox, self.warehouse = event, Path(inbox), warehouse
@@ -282,7 +260,7 @@ class Ingest:
         SIGINT or SIGTERM stops it between passes, so a pass is never cut in the middle of a
         publication; a second signal during a long pass interrupts at once.
         """
-        with self.warehouse.write_lock(), _stop_on_signal() as stop:
+        with self.warehouse.write_lock(), stop_on_signal() as stop:
             while not stop.is_set():
                 on_report(self._locked_pass())
                 stop.wait(interval)
