@@ -97,18 +97,25 @@ def version_alerts(reader: VersionReader, event: Event) -> list[dict]:
     return found
 
 
+def minutes_stale(manifest, event: Event, now: dt.datetime, limit_minutes: float | None = None) -> float | None:
+    """Minutes since this version was published, when that is more than the limit (default:
+    `[alerts] stale_after_minutes`) while the event runs; None when fresh, outside the event or
+    unknown. The one definition of "stale" for the public stamp, the big screen and staff."""
+    limit = event.alerts.get("stale_after_minutes", 10) if limit_minutes is None else limit_minutes
+    if not (manifest and manifest.published_at and event.start <= now < event.end):
+        return None
+    age = (now - dt.datetime.fromisoformat(manifest.published_at)).total_seconds() / 60
+    return age if age > limit else None
+
+
 def freshness_alerts(warehouse: Warehouse, version: int, event: Event, now: dt.datetime | None = None) -> list[dict]:
     """Data stale: no version published for too long while the event runs (depends on `now`)."""
-    now = now or dt.datetime.now(event.tz)
     manifest = warehouse.manifest(version)
-    stale_after = event.alerts.get("stale_after_minutes", 10)
-    if not (manifest and manifest.published_at and event.start <= now < event.end):
-        return []
-    age = (now - dt.datetime.fromisoformat(manifest.published_at)).total_seconds() / 60
-    if age <= stale_after:
+    age = minutes_stale(manifest, event, now or dt.datetime.now(event.tz))
+    if age is None:
         return []
     return [_alert("data_stale", manifest.published_at, {
-        "minutes_since_publication": round(age, 1), "threshold_minutes": stale_after,
+        "minutes_since_publication": round(age, 1), "threshold_minutes": event.alerts.get("stale_after_minutes", 10),
         "version": manifest.version}, severity="critical", episode=manifest.published_at)]
 
 

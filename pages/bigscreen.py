@@ -11,6 +11,7 @@ import time
 
 import streamlit as st
 
+from givingday.alerts import minutes_stale
 from givingday.event import load_event
 from givingday.ui import bigscreen as bs
 from givingday.ui import data, maps, router
@@ -83,11 +84,8 @@ def _scene_html(scene: str, figures: dict, event_now: dt.datetime) -> str | None
 
 
 def _stale(version: int, now: dt.datetime) -> bool:
-    manifest = data.warehouse().manifest(version)
-    if not manifest or not manifest.published_at or not (event.start <= now < event.end):
-        return False
     limit = event.raw.get("bigscreen", {}).get("stale_after_minutes", 5)
-    return (now - dt.datetime.fromisoformat(manifest.published_at)).total_seconds() > limit * 60
+    return minutes_stale(data.warehouse().manifest(version), event, now, limit) is not None
 
 
 def _correction(raised_fen: int) -> str:

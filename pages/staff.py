@@ -81,10 +81,10 @@ if version is None:
 event = load_event()
 here = console.Console(user, version, event, dt.datetime.now(event.tz))
 
-lag = console.stale_minutes(here)
-if lag is not None:
-    st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
 found_alerts = console.current_alerts(here)
+for stale in (a for a in found_alerts if a["rule"] == "data_stale"):
+    lag = stale["figures"]["minutes_since_publication"]
+    st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
 flags_version, found_flags = console.flag_scanner().latest(version)
 reviews = staff.reviews()
 open_alerts = sum(a["severity"] != "info" and a["state"] == "open" for a in found_alerts)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from givingday.alerts import minutes_stale
 from givingday.event import Event, load_event
 from givingday.ui import data, router
 from givingday.ui import format as fmt
@@ -97,9 +98,7 @@ def stamp(page: Page) -> None:
         return
     as_of = totals["as_of"]
     published = dt.datetime.fromisoformat(manifest.published_at) if manifest and manifest.published_at else None
-    stale_after = page.event.alerts.get("stale_after_minutes", 10)
-    stale = published is not None and (page.now - published).total_seconds() > stale_after * 60 \
-        and page.now < page.event.end
+    stale = minutes_stale(manifest, page.event, page.now) is not None
     updated = (("updated " if page.lang == "en" else "更新于") + fmt.age(published, page.now, page.lang)) \
         if published else ""
     text = f"{t('as_of', page.lang)} {fmt.local_time(as_of, page.event.tz, page.lang)}"

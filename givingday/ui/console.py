@@ -106,15 +106,6 @@ def _table(frame: pl.DataFrame, height: int | str = "auto") -> None:
 
 # -- freshness -------------------------------------------------------------------------
 
-def stale_minutes(console: Console) -> float | None:
-    """Minutes since the last version was published, when that is too long during the event."""
-    manifest = data.warehouse().manifest(console.version)
-    published = dt.datetime.fromisoformat(manifest.published_at)
-    lag = (console.now - published).total_seconds() / 60
-    active = console.event.start <= console.now < console.event.end
-    return lag if active and lag > console.event.alerts.get("stale_after_minutes", 10) else None
-
-
 def freshness(console: Console) -> None:
     manifest = data.warehouse().manifest(console.version)
     published = dt.datetime.fromisoformat(manifest.published_at)
