@@ -40,16 +40,22 @@ def flags(reader: VersionReader, event: Event) -> list[dict]:
         frame: pl.DataFrame = reader.run_sql(query, query.bind(given))
         for row in output.records(frame):
             evidence = {k: v for k, v in row.items() if k not in EVIDENCE_KEYS}
-            found.append({"detector": detector, "project_id": row.get("project_id"),
-                          "donor_key": row.get("donor_key"), "who": row.get("who"),
-                          "window_start": row.get("window_start"), "window_end": row.get("window_end"),
-                          "evidence": evidence, "thresholds": given})
+            flag = {"detector": detector, "project_id": row.get("project_id"),
+                    "donor_key": row.get("donor_key"), "who": row.get("who"),
+                    "window_start": row.get("window_start"), "window_end": row.get("window_end"),
+                    "evidence": evidence, "thresholds": given}
+            found.append({**flag, "key": flag_key(flag)})
     return found
 
 
 def flag_key(flag: dict) -> str:
     """What identifies a flag across versions: detector, subject, window."""
     return f"{flag['detector']}|{flag['project_id'] or flag['donor_key']}|{flag['window_start'] or ''}"
+
+
+def with_reviews(found: list[dict], reviews: dict[str, dict]) -> list[dict]:
+    """Each flag with its review mark (None, or who reviewed it, when, and the note)."""
+    return [{**flag, "review": reviews.get(flag["key"])} for flag in found]
 
 
 def concerning(found: list[dict], project_ids) -> list[dict]:

@@ -85,10 +85,10 @@ found_alerts = console.current_alerts(here)
 for stale in (a for a in found_alerts if a["rule"] == "data_stale"):
     lag = stale["figures"]["minutes_since_publication"]
     st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
-flags_version, found_flags = console.flag_scanner().latest(version)
-reviews = staff.reviews()
+flags_version, scanned = console.flag_scanner().latest(version)
+found_flags = integrity.with_reviews(scanned, staff.reviews())
 open_alerts = sum(a["severity"] != "info" and a["state"] == "open" for a in found_alerts)
-open_flags = sum(integrity.flag_key(f) not in reviews for f in found_flags)
+open_flags = sum(f["review"] is None for f in found_flags)
 scan = ("integrity scan running" if flags_version is None else f"{open_flags} flags to review"
         + ("" if flags_version == version else f" (of version {flags_version}; scanning {version})"))
 st.caption(f"version {version} · {open_alerts} alerts to acknowledge · {scan}")

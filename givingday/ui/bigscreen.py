@@ -16,6 +16,7 @@ import polars as pl
 
 from givingday.event import Event
 from givingday.ui import format as fmt
+from givingday.ui.blocks import rank_move
 from givingday.ui.i18n import pick
 
 SCENES = ("hero", "top10", "map", "funds", "categories", "ticker", "qr", "countdown")
@@ -111,9 +112,13 @@ def _figure(value: str, label: str) -> str:
 
 
 def _move(change: int | None) -> str:
-    if not change:
-        return '<span class="bs-same">–</span>'
-    return f'<span class="bs-up">▲{change}</span>' if change > 0 else f'<span class="bs-down">▼{-change}</span>'
+    css = "bs-same" if not change else "bs-up" if change > 0 else "bs-down"
+    return f'<span class="{css}">{rank_move(change)}</span>'
+
+
+def _scene(title: str, body_class: str, body: str, tag: str = "div") -> str:
+    """A scene's title, then its body."""
+    return f'<div class="bs-title">{title}</div><{tag} class="{body_class}">{body}</{tag}>'
 
 
 def top10(board: pl.DataFrame, language: str) -> str:
@@ -122,7 +127,7 @@ def top10(board: pl.DataFrame, language: str) -> str:
         f'<li><span class="n">{r["rank"]}</span><span class="name">{escape(r["name"])}</span>'
         f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span><span>{_move(r["rank_change"])}</span></li>'
         for r in board.head(10).iter_rows(named=True))
-    return f'<div class="bs-title">{title}</div><ul class="bs-list">{rows}</ul>'
+    return _scene(title, "bs-list", rows, tag="ul")
 
 
 def categories(frame_: pl.DataFrame, language: str) -> str:
@@ -133,7 +138,7 @@ def categories(frame_: pl.DataFrame, language: str) -> str:
         f'<div class="track"><div class="fill" style="width:{r["raised_fen"] / top * 100:.1f}%;background:{r["colour"]}"></div></div>'
         f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span></div>'
         for r in frame_.iter_rows(named=True))
-    return f'<div class="bs-title">{title}</div><div class="bs-bars">{rows}</div>'
+    return _scene(title, "bs-bars", rows)
 
 
 def _gauge(fraction: float) -> str:
@@ -154,7 +159,7 @@ def funds(pools: pl.DataFrame, projections: dict, event: Event, language: str) -
         cells.append(f'<div class="bs-gauge">{_gauge(left / whole if whole else 0)}'
                      f'<div class="l">{escape(pick(row["name"], row["name_en"], language))}</div>'
                      f'<div class="s">{escape(fmt.yuan(left, language))}</div><div class="s">{escape(status)}</div></div>')
-    return f'<div class="bs-title">{title}</div><div class="bs-gauges">{"".join(cells)}</div>'
+    return _scene(title, "bs-gauges", "".join(cells))
 
 
 def _fund_status(projection: dict, event: Event, language: str) -> str:
@@ -180,7 +185,7 @@ def ticker(gifts: pl.DataFrame, event: Event, language: str) -> str:
         f'<div>{escape(fmt.clock(r["donated_at"], event.tz))} · {escape(r["donor_display"])} '
         f'{"捐给" if language == "zh" else "to"} {escape(r["project_name"])} <b>{escape(fmt.yuan(r["amount_fen"], language))}</b></div>'
         for r in gifts.head(10).iter_rows(named=True))
-    return f'<div class="bs-title">{title}</div><div class="bs-ticker">{rows}</div>'
+    return _scene(title, "bs-ticker", rows)
 
 
 def qr(url: str, event: Event, language: str) -> str:

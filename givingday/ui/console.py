@@ -58,13 +58,15 @@ class FlagScanner:
     def __init__(self):
         self._lock = threading.Lock()
         self._done: tuple[int, list[dict]] | None = None
-        self._running: int | None = None
+        self._tried = 0  # the newest version a scan was started for
+        self._busy = False
 
     def latest(self, version: int) -> tuple[int | None, list[dict]]:
-        """(the version the flags are of, the flags); starts a scan of `version` if needed."""
+        """(the version the flags are of, the flags); starts a scan of `version` unless one is
+        running or has been started for it (a failed scan is not retried; the next version is)."""
         with self._lock:
-            if (self._done is None or self._done[0] < version) and self._running is None:
-                self._running = version
+            if version > self._tried and not self._busy:
+                self._tried, self._busy = version, True
                 threading.Thread(target=self._scan, args=(version,), daemon=True, name="flag-scan").start()
             return self._done if self._done else (None, [])
 
@@ -73,11 +75,11 @@ class FlagScanner:
             found = integrity.flags(queries.reader(data.warehouse(), version), load_event())
             with self._lock:
                 self._done = (version, found)
-        except Exception:  # noqa: BLE001 - keep the last result; the next version tries again
+        except Exception:  # noqa: BLE001 - keep the last result; the next version is scanned
             log.exception("integrity scan of version %s failed", version)
         finally:
             with self._lock:
-                self._running = None
+                self._busy = False
 
 
 @st.cache_resource
@@ -178,10 +180,8 @@ def alerts(console: Console, found: list[dict]) -> None:
 
 def flag_list(console: Console, found: list[dict], key_prefix: str) -> None:
     """Each flag with its evidence, its review mark, and a way to the drill-down."""
-    reviews = staff.reviews()
     for flag in found:
-        key = integrity.flag_key(flag)
-        review = reviews.get(key)
+        key, review = flag["key"], flag["review"]
         subject = flag["project_id"] or f"{flag['who'] or 'donor'} {flag['donor_key']}"
         with st.container(border=True):
             window = (f" · {fmt.local_time(flag['window_start'], console.event.tz)}–"
@@ -214,8 +214,7 @@ def flags(console: Console, found: list[dict], of_version: int | None) -> None:
     if not found:
         st.caption("没有发现可疑模式 No flags")
         return
-    reviewed = staff.reviews()
-    open_count = sum(integrity.flag_key(f) not in reviewed for f in found)
+    open_count = sum(f["review"] is None for f in found)
     st.caption(f"{len(found)} flags, {open_count} not reviewed · thresholds in event.toml [integrity] · "
                "python -m givingday flags --format json")
     flag_list(console, found, "flags")
