@@ -51,10 +51,15 @@ def cmd_simulate(args) -> int:
 def cmd_ingest(args) -> int:
     from givingday.event import load_event
     from givingday.ingest import Ingest, write_report
+    from givingday.retention import retention_minutes
     from givingday.warehouse import Warehouse, WarehouseLocked
 
     event = load_event(args.event)
-    ingest = Ingest(event, _inbox(args.inbox), Warehouse(args.warehouse))
+    try:
+        keep = retention_minutes(args.retention_minutes)
+    except ValueError as exc:
+        return fail(str(exc))
+    ingest = Ingest(event, _inbox(args.inbox), Warehouse(args.warehouse), keep)
 
     def tell(report: dict) -> None:
         write_report(report, args.report)
@@ -254,6 +259,9 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--report", type=Path, help="write the JSON report here")
     ingest.add_argument("--watch", action="store_true", help="poll the inbox and publish continuously")
     ingest.add_argument("--interval", type=float, default=2.0, help="seconds between passes with --watch")
+    ingest.add_argument("--retention-minutes", type=float, metavar="MINUTES",
+                        help="reclaim versions published longer ago than this (default: "
+                             "$GIVINGDAY_RETENTION_MINUTES or 15; the current version is always kept)")
     ingest.set_defaults(run=cmd_ingest)
 
     query = commands.add_parser("query", help="run a named query on the published version")

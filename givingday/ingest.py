@@ -15,8 +15,9 @@ One pass:
  5. each chunk is de-duplicated by id against everything written before it (identical
     repeats are the same row; a conflicting repeat is quarantined, the first version
     stays), reversals need their original, and the rest is appended to its Delta table;
- 6. the rollups of the new state are computed once, and everything is published as one
-    warehouse version (see warehouse.py); the report is written.
+ 6. the rollups of the pass's new rows are folded into the published ones (rollups.py; the
+    donor register counts first-time donors), and everything is published as one warehouse
+    version (see warehouse.py); the register's changes are committed; the report is written.
 """
 
 from __future__ import annotations
@@ -38,13 +39,11 @@ from givingday import contract
 from givingday.event import Event
 from givingday.loops import stop_on_signal
 from givingday.queries import VersionReader, internal_sql, set_time_zone
-from givingday.warehouse import Manifest, Publisher, Warehouse
+from givingday.register import Register
+from givingday.retention import Reclaimer, retention_minutes
+from givingday.rollups import Fold
+from givingday.warehouse import Manifest, Publisher, Warehouse, now_stamp
 
-# in dependency order: a rollup may read those before it
-ROLLUPS = ("rollup_minute_project_channel", "rollup_minute_project_donors", "rollup_minute_pool",
-           "rollup_minute_project_pool", "rollup_minute_category", "rollup_latest_gifts",
-           "rollup_project_pool",
-           "rollup_minute", "rollup_totals", "rollup_project")
 # DuckDB's memory per phase, so the whole ingest stays under 4 GB at 50 million gifts: the
 # ledger phase also holds a chunk in polars; the rollup phase holds nothing else.
 LEDGER_DUCKDB_MEMORY = "1GB"
@@ -245,9 +244,17 @@ def _fate_records(rows: pl.DataFrame, file_names: dict[int, str], column: str, r
 # the pass
 
 
+HISTORY_SCHEMA = pa.schema([
+    ("version", pa.int64()), ("published_at", pa.timestamp("us", tz="UTC")),
+    ("as_of", pa.timestamp("us", tz="UTC")), ("raised_fen", pa.int64()), ("public_fen", pa.int64()),
+    ("matched_fen", pa.int64()), ("donations", pa.int64()), ("donors", pa.int64()),
+])
+
+
 class Ingest:
-    def __init__(self, event: Event, inbox: Path, warehouse: Warehouse):
+    def __init__(self, event: Event, inbox: Path, warehouse: Warehouse, keep_minutes: float | None = None):
         self.event, self.inbox, self.warehouse = event, Path(inbox), warehouse
+        self.reclaimer = Reclaimer(warehouse, retention_minutes(keep_minutes))
 
     def run_once(self) -> dict:
         """One pass under the warehouse's write lock."""
@@ -338,14 +345,45 @@ class Ingest:
             self._ledger(run, table, fresh[table], reference, base, publisher, spill)
         if not run.has_news:
             return self._report(run, base, published=False)
+        new_rows = {table: publisher.new_files(table) for table in contract.LEDGER_TABLES}
         self._write_bookkeeping(run, publisher)
-        with run.timed("rollups"):
-            as_of, totals = self._rollups(publisher, spill)
-        self._record_correction(run, reader, totals, publisher)
-        manifest = publisher.commit(as_of, self.event.id)
+        published_at = now_stamp()
+        connection = duckdb.connect(config=_duckdb_limits(spill, ROLLUP_DUCKDB_MEMORY))
+        try:
+            set_time_zone(connection)
+            register = Register(connection, self.warehouse.state_dir / "register.duckdb")
+            with run.timed("register_rebuild"):
+                self._check_register(register, base)
+            fold = Fold(connection, self.warehouse, base, publisher)
+            with run.timed("rollups"):
+                fold.prepare(new_rows)
+                fold.register_donors(register, publisher.version, published_at)
+                totals = fold.run()
+            self._record_correction(run, reader, totals, publisher)
+            self._record_history(publisher, published_at, totals)
+            as_of = totals["as_of"].astimezone(self.event.tz).isoformat() if totals["as_of"] else None
+            manifest = publisher.commit(as_of, self.event.id, published_at)
+            register.commit()  # a crash before this line: the next pass rebuilds the register
+        finally:
+            connection.close()
+        with run.timed("reclaim"):
+            reclaimed = self.reclaimer.run()
         report = self._report(run, manifest, published=True)
+        report["reclaimed"] = reclaimed.as_dict()
         publisher.save_report(manifest.version, report)
         return report
+
+    def _check_register(self, register: Register, base: Manifest | None) -> None:
+        """Rebuild the donor register from the published gifts unless it reflects exactly the
+        published version (after a crash between publication and its commit, or when new)."""
+        if register.stamp() == ((base.version, base.published_at) if base else None):
+            return
+        if base is None:
+            register.reset()
+            return
+        files = base.files("donations") or [str(self.warehouse.schema_file("donations"))]
+        register.connection.read_parquet(files).create_view("donations")
+        register.rebuild(base.version, base.published_at)
 
     def _snapshots(self, run: Pass, fresh, reader: VersionReader | None, publisher: Publisher) -> contract.Reference:
         reference = contract.Reference(
@@ -484,25 +522,20 @@ class Ingest:
         publisher.append("ingested_files", pl.DataFrame(run.file_rows).to_arrow().select(FILES_SCHEMA.names)
                          .cast(FILES_SCHEMA))
         for name, frame in event_tables(self.event).items():
-            publisher.replace(name, frame.to_arrow())
+            publisher.replace_if_changed(name, frame.to_arrow())
         for table in contract.TABLES:
             publisher.ensure(table, _contract_arrow_schema(table))
         for table in (*contract.LEDGER_TABLES, "quarantine", "ingested_files"):
             publisher.compact_if_fragmented(table)
 
-    def _rollups(self, publisher: Publisher, spill: Path) -> tuple[str | None, dict]:
-        """Compute every rollup once for the state this pass wrote; return as_of and totals."""
-        draft = publisher.draft()
-        reader = VersionReader(draft, self.warehouse, exclude=ROLLUPS,
-                               config=_duckdb_limits(spill, ROLLUP_DUCKDB_MEMORY))
-        cursor = reader.cursor()
-        for name in ROLLUPS:
-            cursor.sql(internal_sql(f"ingest/{name}").sql).to_table(name)
-            publisher.replace(name, cursor.table(name).to_arrow_table())
-        totals = cursor.sql(internal_sql("ingest/ledger_totals").sql).pl().row(0, named=True)
-        cursor.close()
-        as_of = totals["as_of"]
-        return (as_of.astimezone(self.event.tz).isoformat() if as_of is not None else None), totals
+    def _record_history(self, publisher: Publisher, published_at: str, totals: dict) -> None:
+        """One compact row per version, kept when the version itself is reclaimed."""
+        publisher.append("history", pa.Table.from_pylist([{
+            "version": publisher.version, "published_at": dt.datetime.fromisoformat(published_at),
+            "as_of": totals["as_of"], "raised_fen": totals["raised_fen"], "public_fen": totals["public_fen"],
+            "matched_fen": totals["matched_fen"], "donations": totals["donations"], "donors": totals["donors"],
+        }], schema=HISTORY_SCHEMA))
+        publisher.compact_if_fragmented("history")
 
     def _record_correction(self, run: Pass, reader: VersionReader | None, totals: dict,
                            publisher: Publisher) -> None:

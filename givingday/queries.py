@@ -145,7 +145,7 @@ class VersionReader:
             if table in exclude:
                 continue
             files = manifest.files(table) or [str(warehouse.schema_file(table))]
-            self._connection.read_parquet(files).create_view(table)
+            self._connection.read_parquet(files, hive_partitioning=False).create_view(table)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:  # creating cursors is cheap but not thread-safe on one connection
@@ -179,6 +179,8 @@ def reader(warehouse: Warehouse | str | None = None, version: int | None = None)
     version = warehouse.current_version() if version is None else version
     if version is None:
         raise NoData(f"warehouse {warehouse.root} has no published version yet")
+    if not warehouse.has_version(version):  # reclaimed (retention.py): move to the published one
+        version = warehouse.current_version()
     key = (str(warehouse.root.resolve()), version)
     with _readers_lock:
         if key not in _readers:

@@ -95,12 +95,21 @@ class Warehouse:
         except (FileNotFoundError, ValueError):
             return None
 
-    def manifest(self, version: int | None = None) -> Manifest | None:
-        """The manifest of `version` (default: the published one); None when empty."""
+    def manifest(self, version: int | None = None, exact: bool = False) -> Manifest | None:
+        """The manifest of `version` (default: the published one); None when empty.
+
+        A version reclaimed by the retention window (see retention.py) resolves to the
+        published one, so a reader pinned to it moves on instead of failing; `exact` asks
+        for that version or an error.
+        """
         version = self.current_version() if version is None else version
         if version is None:
             return None
         path = self.root / "versions" / f"{version:06d}.json"
+        if not exact and not path.exists():
+            current = self.current_version()
+            if current is not None and current != version:
+                return self.manifest(current, exact=True)
         try:
             raw = json.loads(path.read_text())
         except (OSError, ValueError) as exc:
@@ -112,11 +121,19 @@ class Warehouse:
                     for name, s in raw["tables"].items()},
         )
 
+    def has_version(self, version: int) -> bool:
+        return (self.root / "versions" / f"{version:06d}.json").exists()
+
     def schema_file(self, table: str) -> Path:
         return self.root / "schemas" / f"{table}.parquet"
 
     def table_path(self, table: str) -> Path:
         return self.root / "tables" / table
+
+    @property
+    def state_dir(self) -> Path:
+        """The ingest's own state beside the data (the donor register); never published."""
+        return self.root / "state"
 
     def report(self, version: int) -> dict | None:
         path = self.root / "reports" / f"{version:06d}.json"
@@ -172,6 +189,11 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def now_stamp() -> str:
+    """A publication time: UTC, ISO 8601, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
 class Publisher:
     """Collects the Delta commits of one ingest pass and publishes them as one version."""
 
@@ -189,18 +211,19 @@ class Publisher:
                 shutil.rmtree(path)
                 restored.append(path.name)
                 continue
+            if not (path / "_delta_log" / f"{published.delta_version + 1:020d}.json").exists():
+                continue  # no commit after the published one: nothing to undo
             table = deltalake.DeltaTable(path)
             if table.version() != published.delta_version:
                 table.restore(published.delta_version)
                 restored.append(path.name)
         return restored
 
-    def _write(self, table: str, data, mode: str) -> None:
+    def _write(self, table: str, data, mode: str, **options) -> None:
         path = self.warehouse.table_path(table)
         path.parent.mkdir(parents=True, exist_ok=True)
         reader = data if isinstance(data, pa.RecordBatchReader) else pa.table(data)
-        deltalake.write_deltalake(path, reader, mode=mode, writer_properties=WRITER_PROPERTIES,
-                                  schema_mode="overwrite" if mode == "overwrite" else None)
+        deltalake.write_deltalake(path, reader, mode=mode, writer_properties=WRITER_PROPERTIES, **options)
         schema_file = self.warehouse.schema_file(table)
         if mode == "overwrite" or not schema_file.exists():
             schema_file.parent.mkdir(parents=True, exist_ok=True)
@@ -210,8 +233,24 @@ class Publisher:
     def append(self, table: str, data) -> None:
         self._write(table, data, "append")
 
-    def replace(self, table: str, data) -> None:
-        self._write(table, data, "overwrite")
+    def replace(self, table: str, data, partition_by: list[str] | None = None) -> None:
+        self._write(table, data, "overwrite", schema_mode="overwrite", partition_by=partition_by)
+
+    def replace_partitions(self, table: str, data, column: str, values: list[int]) -> None:
+        """Replace the rows of the partitions `column` = each of `values` (integers) with
+        `data`; the table's other partitions are not read or rewritten."""
+        self._write(table, data, "overwrite", partition_by=[column],
+                    predicate=f"{column} IN ({', '.join(str(int(v)) for v in values)})")
+
+    def replace_if_changed(self, table: str, data: pa.Table) -> None:
+        """Replace a small table unless the published one holds exactly `data` already."""
+        if self.base and table in self.base.tables and table not in self.changed:
+            files = self.base.files(table)
+            published = pq.read_table(files) if len(files) == 1 else \
+                pa.concat_tables([pq.read_table(f) for f in files]) if files else None
+            if published is not None and published.cast(data.schema).equals(data):
+                return
+        self.replace(table, data)
 
     def compact_if_fragmented(self, table: str, max_files: int = MAX_FILES_PER_TABLE) -> bool:
         """Merge small files once a table has many (live ingest appends a few rows a pass).
@@ -244,6 +283,12 @@ class Publisher:
             tables[path.name] = TableState(delta.version(), files)
         return tables
 
+    def new_files(self, table: str) -> list[str]:
+        """The table's files written by this pass so far (absolute paths): for an
+        append-only table, exactly the rows this pass adds."""
+        published = {str(Path(f).resolve()) for f in (self.base.files(table) if self.base else [])}
+        return [f for f in self.files_so_far(table) if str(Path(f).resolve()) not in published]
+
     def files_so_far(self, table: str) -> list[str]:
         """The table's files as this pass has written them so far (absolute paths)."""
         if table in self.changed:
@@ -256,14 +301,19 @@ class Publisher:
         return Manifest(root=self.warehouse.root, version=0, published_at="", as_of=None,
                         event_id="", tables=self._table_states())
 
-    def commit(self, as_of: str | None, event_id: str) -> Manifest:
+    @property
+    def version(self) -> int:
+        """The version this pass publishes."""
+        return (self.base.version if self.base else 0) + 1
+
+    def commit(self, as_of: str | None, event_id: str, published_at: str | None = None) -> Manifest:
         """Make every table's current Delta version visible as one new warehouse version."""
-        version = (self.base.version if self.base else 0) + 1
         manifest = Manifest(
-            root=self.warehouse.root, version=version,
-            published_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            root=self.warehouse.root, version=self.version,
+            published_at=published_at or now_stamp(),
             as_of=as_of, event_id=event_id, tables=self._table_states(),
         )
+        version = manifest.version
         _atomic_write(self.warehouse.root / "versions" / f"{version:06d}.json",
                       json.dumps(manifest.to_json(), indent=1))
         _atomic_write(self.warehouse.current_path, f"{version}\n")  # the moment of publication

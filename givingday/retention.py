@@ -1,0 +1,152 @@
+"""Bounded storage: a warehouse that publishes every few seconds for days stays small.
+
+After a publication (under the write lock) the ingest reclaims what no reader needs:
+
+- versions published longer ago than the retention window (default 15 minutes,
+  `GIVINGDAY_RETENTION_MINUTES` or `ingest --retention-minutes`); the current version is
+  always kept. Their `versions/N.json` and `reports/N.json` are deleted. The compact
+  history of every version (version, publication time, as-of, headline totals) stays in the
+  `history` table, so nothing the corrections log or the "as of" stamps need is lost;
+- data files that no kept version references: the files a version pins are exactly its
+  tables' Delta versions, so this is Delta's vacuum keeping those versions (and it also
+  removes files a killed pass left behind);
+- Delta log entries before each table's newest checkpoint (a checkpoint is written every
+  CHECKPOINT_EVERY commits), so opening a table stays fast after tens of thousands of passes.
+
+A reader pinned to a reclaimed version moves to the newest one (`Warehouse.manifest`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import deltalake
+
+from givingday.warehouse import Manifest, Warehouse
+
+ENV_RETENTION = "GIVINGDAY_RETENTION_MINUTES"
+DEFAULT_RETENTION_MINUTES = 15.0
+CHECKPOINT_EVERY = 100  # Delta commits between log checkpoints
+LOG = "_delta_log"
+
+
+def retention_minutes(option: float | None = None) -> float:
+    """The retention window: the option, else $GIVINGDAY_RETENTION_MINUTES, else 15."""
+    if option is not None:
+        return float(option)
+    raw = os.environ.get(ENV_RETENTION)
+    try:
+        return float(raw) if raw else DEFAULT_RETENTION_MINUTES
+    except ValueError:
+        raise ValueError(f"{ENV_RETENTION}={raw!r} is not a number of minutes") from None
+
+
+@dataclass
+class Reclaimed:
+    versions: int = 0
+    files: int = 0
+    bytes: int = 0
+    log_entries: int = 0
+    checkpoints: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _version_number(path: Path) -> int | None:
+    try:
+        return int(path.stem)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Reclaimer:
+    """Reclaims a warehouse's old versions; keeps the manifests it has read (a watcher
+    calls it after every pass)."""
+    warehouse: Warehouse
+    minutes: float = DEFAULT_RETENTION_MINUTES
+    _manifests: dict[int, Manifest] = field(default_factory=dict)
+
+    def _kept(self, now: dt.datetime) -> tuple[list[int], list[int]]:
+        current = self.warehouse.current_version()
+        versions = sorted(v for v in map(_version_number, (self.warehouse.root / "versions").glob("*.json"))
+                          if v is not None)
+        cutoff = now - dt.timedelta(minutes=self.minutes)
+        kept, dropped = [], []
+        for version in versions:
+            manifest = self._manifest(version)
+            published = dt.datetime.fromisoformat(manifest.published_at) if manifest else None
+            if version == current or (published is not None and published >= cutoff and version < (current or 0)):
+                kept.append(version)
+            else:
+                dropped.append(version)
+        return kept, dropped
+
+    def _manifest(self, version: int) -> Manifest | None:
+        if version not in self._manifests:
+            try:
+                self._manifests[version] = self.warehouse.manifest(version, exact=True)
+            except Exception:  # noqa: BLE001 - an unreadable manifest pins nothing
+                return None
+        return self._manifests[version]
+
+    def run(self, now: dt.datetime | None = None) -> Reclaimed:
+        now = now or dt.datetime.now(dt.UTC)
+        reclaimed = Reclaimed()
+        if self.warehouse.current_version() is None:
+            return reclaimed
+        kept, dropped = self._kept(now)
+        for version in dropped:  # the manifest first: a reader never finds a manifest without files
+            for folder in ("versions", "reports"):
+                (self.warehouse.root / folder / f"{version:06d}.json").unlink(missing_ok=True)
+            self._manifests.pop(version, None)
+            reclaimed.versions += 1
+        pinned = {str(self.warehouse.root / f) for v in kept if (m := self._manifest(v))
+                  for state in m.tables.values() for f in state.files}
+        tables = self.warehouse.root / "tables"
+        for table in sorted(tables.iterdir()) if tables.is_dir() else []:
+            self._vacuum(table, pinned, reclaimed)
+            self._trim_log(table, reclaimed)
+        return reclaimed
+
+    def _vacuum(self, table: Path, pinned: set[str], reclaimed: Reclaimed) -> None:
+        for path in table.rglob("*.parquet"):
+            if LOG in path.parts or str(path) in pinned:
+                continue
+            reclaimed.bytes += path.stat().st_size
+            path.unlink()
+            reclaimed.files += 1
+
+    def _trim_log(self, table: Path, reclaimed: Reclaimed) -> None:
+        """Write a checkpoint every CHECKPOINT_EVERY commits; drop log entries before it."""
+        log = table / LOG
+        entries = sorted(v for v in map(_version_number, log.glob("*.json")) if v is not None)
+        if not entries:
+            return
+        last = _last_checkpoint(log)
+        if entries[-1] - (last if last is not None else -1) >= CHECKPOINT_EVERY:
+            deltalake.DeltaTable(table).create_checkpoint()
+            reclaimed.checkpoints += 1
+            last = _last_checkpoint(log)
+        if last is None:
+            return
+        for version in entries:
+            if version < last:
+                (log / f"{version:020d}.json").unlink(missing_ok=True)
+                reclaimed.log_entries += 1
+        for checkpoint in log.glob("*.checkpoint*.parquet"):
+            number = checkpoint.name.split(".", 1)[0]
+            if number.isdigit() and int(number) < last:
+                checkpoint.unlink(missing_ok=True)
+
+
+def _last_checkpoint(log: Path) -> int | None:
+    try:
+        return int(json.loads((log / "_last_checkpoint").read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return None

@@ -1,0 +1,127 @@
+"""The rollups of a pass: computed from the pass's new rows only, then folded into the
+published ones, so a pass costs what it brings and not what the event already holds.
+
+Every rollup is a sum keyed by minute, project, channel or pool (apart from first-time
+donors, which the donor register turns into +1/-1 changes, and the latest gifts, which are
+merged as top-20 lists). So for each rollup:
+
+    delta    = the rollup's SQL over the pass's new rows     (queries/ingest/rollup_*.sql)
+    merged   = old rows  ∪  delta, summed again by key       (queries/ingest/merge/*.sql)
+
+The three minute x project rollups are the large ones. They are partitioned in two-hour
+buckets of time (a Delta partition each), and a pass reads and rewrites only the buckets
+its rows fall in: usually the current one, an older one when a late file arrives. The rest
+are bounded by the event's minutes or projects and are rewritten whole.
+
+The DuckDB connection of a pass holds three schemas: `main` (the pass's new rows as
+`donations` and `matches`, the newest `projects`, and the merged rollups), `delta` (the
+pass's rollups) and `old` (the published rollups the pass folds into).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from givingday.queries import internal_sql
+from givingday.register import Register
+from givingday.warehouse import Manifest, Publisher, Warehouse
+
+BUCKETED = ("rollup_minute_project_channel", "rollup_minute_project_pool", "rollup_minute_project_donors")
+# in dependency order: a merge may read the merged rollups before it
+WHOLE = ("rollup_minute_pool", "rollup_project_pool", "rollup_minute_category", "rollup_latest_gifts",
+         "rollup_minute", "rollup_totals", "rollup_project")
+ROLLUPS = BUCKETED + WHOLE
+# rollups of the new rows by the same SQL a from-scratch computation would use
+FROM_NEW_ROWS = ("rollup_minute_project_channel", "rollup_minute_project_pool", "rollup_minute_pool",
+                 "rollup_latest_gifts")
+BUCKET_DIRECTORY = "bucket="
+
+
+def _sql(name: str) -> str:
+    return internal_sql(f"ingest/{name}").sql
+
+
+def bucket_of(path: str) -> int | None:
+    """The bucket a rollup file belongs to, from its Delta partition folder (None: unbucketed)."""
+    for part in path.split("/"):
+        if part.startswith(BUCKET_DIRECTORY):
+            return int(part.removeprefix(BUCKET_DIRECTORY))
+    return None
+
+
+@dataclass
+class Fold:
+    """One pass's rollups, folded into the published ones and written through `publisher`."""
+    connection: duckdb.DuckDBPyConnection
+    warehouse: Warehouse
+    base: Manifest | None
+    publisher: Publisher
+
+    def _files(self, manifest: Manifest | None, table: str) -> list[str]:
+        return manifest.files(table) if manifest else []
+
+    def _read(self, files: list[str], table: str) -> duckdb.DuckDBPyRelation:
+        return self.connection.read_parquet(files or [str(self.warehouse.schema_file(table))],
+                                            hive_partitioning=False)
+
+    def prepare(self, new_files: dict[str, list[str]]) -> None:
+        """The pass's new rows and the newest snapshot as views; the schemas delta and old."""
+        self.connection.execute(_sql("fold_setup"))
+        for table in ("donations", "matches"):
+            self._read(new_files.get(table, []), table).create_view(table)
+        self._read(self.publisher.files_so_far("projects"), "projects").create_view("projects")
+        self._read(self._files(self.base, "projects"), "projects").to_table("old.projects")
+
+    def register_donors(self, register: Register, version: int, published_at: str) -> None:
+        """Extend the donor register with the new gifts (committed after publication)."""
+        register.extend(version, published_at)
+        for name, relation in register.delta_tables().items():
+            relation.to_table(f"delta.{name}")
+
+    def run(self) -> dict:
+        """Compute, merge and write every rollup; return the new rollup_totals row."""
+        for name in FROM_NEW_ROWS:
+            self.connection.sql(_sql(name)).to_table(f"delta.{name}")
+        buckets = [row[0] for row in self.connection.sql(_sql("touched_buckets")).fetchall()]
+        bucketed = {name: self._load_buckets(name, buckets) for name in BUCKETED}
+        for name in WHOLE:
+            self._load_old(name, self._files(self.base, name))
+        self.connection.execute(_sql("empty_rollups"))
+        for name in BUCKETED:
+            self._merge_buckets(name, buckets, rewrite_all=bucketed[name])
+        categories_changed = self.connection.sql(_sql("categories_changed")).fetchall()[0][0]
+        for name in WHOLE:
+            if name == "rollup_minute_category" and categories_changed:
+                merged = self.connection.sql(_sql("rollup_minute_category"))  # rebuilt whole
+            else:
+                merged = self.connection.sql(_sql(f"merge/{name}"))
+            merged.to_table(name)
+            self.publisher.replace(name, self.connection.table(name).to_arrow_table())
+        return self.connection.sql(_sql("ledger_totals")).pl().row(0, named=True)
+
+    def _load_old(self, name: str, files: list[str]) -> None:
+        """The published rows of a rollup as old.<name> (none: empty_rollups.sql declares it)."""
+        if files:
+            self._read(files, name).to_table(f"old.{name}")
+
+    def _load_buckets(self, name: str, buckets: list[int]) -> bool:
+        """Load the touched buckets of a minute x project rollup; True when the whole table
+        is to be rewritten (it is new, or was written before buckets existed)."""
+        published = self._files(self.base, name)
+        if not published or any(bucket_of(f) is None for f in published):
+            self._load_old(name, published)
+            return True
+        self._load_old(name, [f for f in published if bucket_of(f) in set(buckets)])
+        return False
+
+    def _merge_buckets(self, name: str, buckets: list[int], rewrite_all: bool) -> None:
+        """Rewrite the touched buckets of a minute x project rollup; then view it whole."""
+        if rewrite_all or buckets:
+            merged = self.connection.sql(_sql(f"merge/{name}")).to_arrow_table()
+            if rewrite_all:
+                self.publisher.replace(name, merged, partition_by=["bucket"])
+            else:
+                self.publisher.replace_partitions(name, merged, "bucket", buckets)
+        self._read(self.publisher.files_so_far(name), name).create_view(name)
