@@ -35,7 +35,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from givingday import contract
+from givingday import contract, faults
 from givingday.event import Event
 from givingday.loops import stop_on_signal
 from givingday.queries import VersionReader, internal_sql, set_time_zone
@@ -345,6 +345,7 @@ class Ingest:
             self._ledger(run, table, fresh[table], reference, base, publisher, spill)
         if not run.has_news:
             return self._report(run, base, published=False)
+        faults.point("ledger_written")
         new_rows = {table: publisher.new_files(table) for table in contract.LEDGER_TABLES}
         self._write_bookkeeping(run, publisher)
         published_at = now_stamp()
@@ -359,10 +360,12 @@ class Ingest:
                 fold.prepare(new_rows)
                 fold.register_donors(register, publisher.version, published_at)
                 totals = fold.run()
+            faults.point("rollups_written")
             self._record_correction(run, reader, totals, publisher)
             self._record_history(publisher, published_at, totals)
             as_of = totals["as_of"].astimezone(self.event.tz).isoformat() if totals["as_of"] else None
             manifest = publisher.commit(as_of, self.event.id, published_at)
+            faults.point("version_published")
             register.commit()  # a crash before this line: the next pass rebuilds the register
         finally:
             connection.close()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import deltalake
 
+from givingday import faults
 from givingday.warehouse import Manifest, Warehouse
 
 ENV_RETENTION = "GIVINGDAY_RETENTION_MINUTES"
@@ -106,6 +107,7 @@ class Reclaimer:
                 (self.warehouse.root / folder / f"{version:06d}.json").unlink(missing_ok=True)
             self._manifests.pop(version, None)
             reclaimed.versions += 1
+        faults.point("versions_reclaimed")
         pinned = {str(self.warehouse.root / f) for v in kept if (m := self._manifest(v))
                   for state in m.tables.values() for f in state.files}
         tables = self.warehouse.root / "tables"

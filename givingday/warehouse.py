@@ -32,6 +32,8 @@ import deltalake
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from givingday import faults
+
 ENV_WAREHOUSE = "GIVINGDAY_WAREHOUSE"
 # Uncompressed pages write about a quarter faster and scan faster; the disk is cheap here.
 WRITER_PROPERTIES = deltalake.WriterProperties(compression="UNCOMPRESSED")
@@ -316,6 +318,7 @@ class Publisher:
         version = manifest.version
         _atomic_write(self.warehouse.root / "versions" / f"{version:06d}.json",
                       json.dumps(manifest.to_json(), indent=1))
+        faults.point("manifest_written")
         _atomic_write(self.warehouse.current_path, f"{version}\n")  # the moment of publication
         return manifest
 

@@ -100,3 +100,41 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300,
     """The command line in a child process, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "givingday", *args], cwd=ROOT, capture_output=True,
                           text=True, env=env, timeout=timeout, input=input_text)
+
+
+def ingest_ok(inbox: Path, warehouse: Path) -> None:
+    assert cli.main(["ingest", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+
+
+def rollup_tables(warehouse: Path) -> dict[str, pl.DataFrame]:
+    """Every rollup of the published version, rows sorted, to compare two warehouses."""
+    from givingday import queries
+    from givingday.rollups import ROLLUPS
+    from givingday.warehouse import Warehouse
+
+    cursor = queries.reader(Warehouse(warehouse)).cursor()
+    tables = {}
+    for name in ROLLUPS:
+        frame = cursor.table(name).pl()
+        tables[name] = frame.sort(frame.columns, nulls_last=True)
+    return tables
+
+
+def scratch_ingest_of_published_rows(warehouse: Path, workdir: Path) -> tuple[Path, dict[str, pl.DataFrame]]:
+    """The rows the published version holds, written as a fresh inbox (one file a table) and
+    ingested in one pass into a new warehouse: what a from-scratch computation gives."""
+    from givingday import queries
+    from givingday.warehouse import Warehouse
+
+    cursor = queries.reader(Warehouse(warehouse)).cursor()
+    inbox, scratch = workdir / "inbox", workdir / "warehouse"
+    names = {"organizations": "organizations-20220426T000000.parquet",
+             "projects": "projects-20220426T000000.parquet",
+             "donations": "donations-20220426T000000-000001.parquet",
+             "matches": "matches-20220426T000000-000001.parquet"}
+    rows = {}
+    for table, name in names.items():
+        rows[table] = cursor.table(table).pl()
+        write(inbox, table, name, rows[table])
+    ingest_ok(inbox, scratch)
+    return scratch, rows

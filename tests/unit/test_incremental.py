@@ -18,7 +18,8 @@ import pytest
 from givingday import cli, queries
 from givingday.rollups import ROLLUPS
 from givingday.warehouse import Warehouse
-from tests.helpers import at, gift, reference_inbox, write
+from tests.helpers import (at, gift, ingest_ok, reference_inbox, rollup_tables,
+                           scratch_ingest_of_published_rows, write)
 
 SCALE, SEED = "0.002", "11"
 
@@ -55,33 +56,6 @@ def _deliveries(inbox: Path, seed: int) -> list[list[Path]]:
         batches.append(rest[:size])
         rest = rest[size:]
     return batches
-
-
-def _ingest(inbox: Path, warehouse: Path) -> None:
-    assert cli.main(["ingest", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
-
-
-def _published_rows_as_inbox(warehouse: Path, inbox: Path) -> dict[str, pl.DataFrame]:
-    """The rows the current version publishes, written as a fresh inbox (one file a table)."""
-    cursor = queries.reader(Warehouse(warehouse)).cursor()
-    names = {"organizations": "organizations-20220426T000000.parquet",
-             "projects": "projects-20220426T000000.parquet",
-             "donations": "donations-20220426T000000-000001.parquet",
-             "matches": "matches-20220426T000000-000001.parquet"}
-    rows = {}
-    for table, name in names.items():
-        rows[table] = cursor.table(table).pl()
-        write(inbox, table, name, rows[table])
-    return rows
-
-
-def _rollups(warehouse: Path) -> dict[str, pl.DataFrame]:
-    cursor = queries.reader(Warehouse(warehouse)).cursor()
-    tables = {}
-    for name in ROLLUPS:
-        frame = cursor.table(name).pl()
-        tables[name] = frame.sort(frame.columns, nulls_last=True)
-    return tables
 
 
 def _named(warehouse: Path) -> dict[str, pl.DataFrame]:
@@ -121,12 +95,10 @@ def test_batched_passes_equal_a_from_scratch_ingest_after_every_pass(event_inbox
             target = inbox / path.relative_to(event_inbox)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-        _ingest(inbox, warehouse)
+        ingest_ok(inbox, warehouse)
         passes += 1
-        scratch_inbox, scratch = tmp_path / f"scratch-{passes}" / "inbox", tmp_path / f"scratch-{passes}" / "wh"
-        rows = _published_rows_as_inbox(warehouse, scratch_inbox)
-        _ingest(scratch_inbox, scratch)
-        batched, fresh = _rollups(warehouse), _rollups(scratch)
+        scratch, rows = scratch_ingest_of_published_rows(warehouse, tmp_path / f"scratch-{passes}")
+        batched, fresh = rollup_tables(warehouse), rollup_tables(scratch)
         for name in ROLLUPS:
             assert batched[name].equals(fresh[name]), f"pass {passes}: {name} differs from scratch"
         ours, theirs = _named(warehouse), _named(scratch)
@@ -147,12 +119,12 @@ def test_the_rows_of_every_file_count_once_however_they_arrive(tmp_path):
     reference_inbox(inbox)
     write(inbox, "donations", "donations-20220427T120000-000001.parquet",
           [gift("D1", "P1", 100, at(27, 12), "k1"), gift("D2", "P2", 100, at(27, 12, 5), "k2")])
-    _ingest(inbox, warehouse)
+    ingest_ok(inbox, warehouse)
     write(inbox, "donations", "donations-20220427T130000-000002.parquet",
           [gift("D3", "P1", 100, at(27, 13), "k1"), gift("D4", "P1", 100, at(27, 13), "k3")])
-    _ingest(inbox, warehouse)
+    ingest_ok(inbox, warehouse)
     write(inbox, "donations", "donations-20220427T090000-000003.parquet", [gift("D5", "P1", 100, at(27, 9), "k2")])
-    _ingest(inbox, warehouse)
+    ingest_ok(inbox, warehouse)
     reader = queries.reader(Warehouse(warehouse))
     assert reader.run("totals").row(0, named=True)["donors"] == 3
     minutes = {(r["minute"].hour, r["minute"].minute): r["new_donors"]
