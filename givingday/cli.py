@@ -1,4 +1,4 @@
-"""The `givingday` command line: simulate | ingest | query | alerts | flags | serve | bench | soak.
+"""The `givingday` command line: simulate | ingest | query | alerts | flags | serve | bench | replay | soak.
 
 Exit codes: 0 done (quarantined input included); 2 could not do the job (bad arguments,
 invalid event folder, warehouse not writable, unknown query or parameter); 3 the
@@ -228,6 +228,12 @@ def cmd_soak(args) -> int:
     return soak(minutes=args.minutes, interval=args.interval, rotate=args.rotate, scale=args.scale)
 
 
+def cmd_replay(args) -> int:
+    from givingday.replay import replay
+    return replay(scale=args.scale, minutes=args.minutes, interval=args.interval, retention=args.retention_minutes,
+                  docs=args.docs, workdir=args.workdir)
+
+
 def cmd_bench(args) -> int:
     from givingday.bench import bench
     return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep)
@@ -308,6 +314,16 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=15, help="runs per query for the median")
     bench.add_argument("--keep", action="store_true", help="keep the generated data")
     bench.set_defaults(run=cmd_bench)
+
+    replay_ = commands.add_parser("replay", help="the 72 hours live at high speed: pass times, publish-to-screen "
+                                                 "latency, warehouse size and RSS over time")
+    replay_.add_argument("--scale", type=float, default=1.0)
+    replay_.add_argument("--minutes", type=float, default=10.0, help="wall-clock minutes for the 72 hours")
+    replay_.add_argument("--interval", type=float, default=2.0, help="ingest --watch interval (seconds)")
+    replay_.add_argument("--retention-minutes", type=float, default=15.0)
+    replay_.add_argument("--docs", action="store_true", help="write the report into docs/benchmarks.md")
+    replay_.add_argument("--workdir", type=Path, help="keep the inbox and warehouse here")
+    replay_.set_defaults(run=cmd_replay)
 
     soak = commands.add_parser("soak", help="run the big screen for a long time with live data; print memory")
     soak.add_argument("--minutes", type=float, default=30.0)

@@ -267,10 +267,12 @@ class Ingest:
         SIGINT or SIGTERM stops it between passes, so a pass is never cut in the middle of a
         publication; a second signal during a long pass interrupts at once.
         """
-        with self.warehouse.write_lock(), stop_on_signal() as stop:
+        with self.warehouse.write_lock() as refresh_lock, stop_on_signal() as stop:
             while not stop.is_set():
+                started = time.monotonic()
+                refresh_lock()
                 on_report(self._locked_pass())
-                stop.wait(interval)
+                stop.wait(max(0.0, interval - (time.monotonic() - started)))  # a pass every `interval`
 
     def _locked_pass(self) -> dict:
         started = time.monotonic()
@@ -279,7 +281,7 @@ class Ingest:
         base = publisher.base
         run = Pass(version=(base.version if base else 0) + 1,
                    now=dt.datetime.now(dt.UTC).replace(microsecond=0))
-        spill = self.warehouse.root / "spill" / f"pass-{run.version}"  # DuckDB's overflow
+        spill = self.warehouse.state_dir / "spill" / f"pass-{run.version}"  # DuckDB's overflow
         shutil.rmtree(spill, ignore_errors=True)
         spill.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -288,6 +290,8 @@ class Ingest:
             shutil.rmtree(spill.parent, ignore_errors=True)
         report["restored_tables"] = restored
         report["duration_s"] = round(time.monotonic() - started, 3)
+        if report["published"]:
+            publisher.save_report(report["version"], report)
         return report
 
     # -- the inbox --------------------------------------------------------------------
@@ -352,6 +356,7 @@ class Ingest:
         connection = duckdb.connect(config=_duckdb_limits(spill, ROLLUP_DUCKDB_MEMORY))
         try:
             set_time_zone(connection)
+            self.warehouse.attach_to(connection)
             register = Register(connection, self.warehouse.state_dir / "register.duckdb")
             with run.timed("register_rebuild"):
                 self._check_register(register, base)
@@ -373,7 +378,6 @@ class Ingest:
             reclaimed = self.reclaimer.run()
         report = self._report(run, manifest, published=True)
         report["reclaimed"] = reclaimed.as_dict()
-        publisher.save_report(manifest.version, report)
         return report
 
     def _check_register(self, register: Register, base: Manifest | None) -> None:
@@ -474,6 +478,7 @@ class Ingest:
         staged = pl.concat([part for _, _, part, _ in chunk], rechunk=False)
         con = duckdb.connect(config=_duckdb_limits(spill, LEDGER_DUCKDB_MEMORY))
         set_time_zone(con)
+        self.warehouse.attach_to(con)
         key_column = duckdb.ColumnExpression(key)
         staged_rows = con.from_arrow(staged.to_arrow()).select(
             key_column.alias("row_key"), *columns, "source_order", contract.SOURCE_ROW)

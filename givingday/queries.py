@@ -140,6 +140,7 @@ class VersionReader:
         self.manifest = manifest
         self.version = manifest.version
         self._connection = duckdb.connect(config=config or {})
+        warehouse.attach_to(self._connection)
         self._lock = threading.Lock()
         for table in manifest.tables:
             if table in exclude:
@@ -181,7 +182,7 @@ def reader(warehouse: Warehouse | str | None = None, version: int | None = None)
         raise NoData(f"warehouse {warehouse.root} has no published version yet")
     if not warehouse.has_version(version):  # reclaimed (retention.py): move to the published one
         version = warehouse.current_version()
-    key = (str(warehouse.root.resolve()), version)
+    key = (warehouse.key, version)
     with _readers_lock:
         if key not in _readers:
             _readers[key] = VersionReader(warehouse.manifest(version), warehouse)

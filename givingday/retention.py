@@ -24,8 +24,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import deltalake
-
 from givingday import faults
 from givingday.warehouse import Manifest, Warehouse
 
@@ -132,7 +130,7 @@ class Reclaimer:
             return
         last = _last_checkpoint(log)
         if entries[-1] - (last if last is not None else -1) >= CHECKPOINT_EVERY:
-            deltalake.DeltaTable(table).create_checkpoint()
+            self.warehouse.delta_table(table.name).create_checkpoint()
             reclaimed.checkpoints += 1
             last = _last_checkpoint(log)
         if last is None:

@@ -20,10 +20,9 @@ manifest names; the next ingest restores those tables to the published Delta ver
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
+import io
 import json
 import os
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ import deltalake
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from givingday import faults
+from givingday import faults, storage
 
 ENV_WAREHOUSE = "GIVINGDAY_WAREHOUSE"
 # Uncompressed pages write about a quarter faster and scan faster; the disk is cheap here.
@@ -78,7 +77,9 @@ class Manifest:
 
 
 def resolve(path: str | os.PathLike | None = None) -> Path:
-    return Path(path or os.environ.get(ENV_WAREHOUSE) or DEFAULT_WAREHOUSE)
+    """The warehouse root: the argument, else $GIVINGDAY_WAREHOUSE, else data/warehouse; a
+    local folder or s3://bucket/prefix (see storage.py)."""
+    return storage.location(path or os.environ.get(ENV_WAREHOUSE) or DEFAULT_WAREHOUSE)
 
 
 class Warehouse:
@@ -134,8 +135,25 @@ class Warehouse:
 
     @property
     def state_dir(self) -> Path:
-        """The ingest's own state beside the data (the donor register); never published."""
-        return self.root / "state"
+        """The ingest's own local state (the donor register, DuckDB's spill); never published."""
+        return storage.local_state_dir(self.root)
+
+    @property
+    def key(self) -> str:
+        """The warehouse's identity, for caches."""
+        return str(self.root) if storage.is_remote(self.root) else str(Path(self.root).resolve())
+
+    def delta_table(self, table: str) -> deltalake.DeltaTable:
+        return deltalake.DeltaTable(storage.delta_uri(self.table_path(table)),
+                                    storage_options=storage.delta_options(self.root))
+
+    def is_delta_table(self, table: str) -> bool:
+        return deltalake.DeltaTable.is_deltatable(storage.delta_uri(self.table_path(table)),
+                                                  storage_options=storage.delta_options(self.root))
+
+    def attach_to(self, connection) -> None:
+        """Let a DuckDB connection read this warehouse's files."""
+        storage.register_with(connection, self.root)
 
     def report(self, version: int) -> dict | None:
         path = self.root / "reports" / f"{version:06d}.json"
@@ -154,41 +172,22 @@ class Warehouse:
 
     @contextmanager
     def write_lock(self):
-        """Exclusive, non-blocking: a second ingest fails at once with a clear message."""
+        """Exclusive, non-blocking: a second ingest fails at once with a clear message.
+        Yields a function that refreshes the lock (a watcher calls it every pass)."""
         self.check_writable()
-        lock_path = self.root / ".lock"
-        handle = open(lock_path, "a+")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
+            with storage.write_lock(self.root) as refresh:
+                yield refresh
+        except storage.Locked as held:
             raise WarehouseLocked(
-                f"warehouse {self.root} is locked by another ingest (pid {holder}); "
+                f"warehouse {self.root} is locked by another ingest ({held}); "
                 "only one ingest may write to a warehouse at a time") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
 
     def publisher(self) -> Publisher:
         return Publisher(self, self.manifest())
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(temporary, path)
+_atomic_write = storage.atomic_write_text
 
 
 def now_stamp() -> str:
@@ -210,12 +209,12 @@ class Publisher:
         for path in sorted(tables_dir.iterdir()) if tables_dir.is_dir() else []:
             published = self.base.tables.get(path.name) if self.base else None
             if published is None:
-                shutil.rmtree(path)
+                storage.remove_tree(path)
                 restored.append(path.name)
                 continue
             if not (path / "_delta_log" / f"{published.delta_version + 1:020d}.json").exists():
                 continue  # no commit after the published one: nothing to undo
-            table = deltalake.DeltaTable(path)
+            table = self.warehouse.delta_table(path.name)
             if table.version() != published.delta_version:
                 table.restore(published.delta_version)
                 restored.append(path.name)
@@ -225,11 +224,14 @@ class Publisher:
         path = self.warehouse.table_path(table)
         path.parent.mkdir(parents=True, exist_ok=True)
         reader = data if isinstance(data, pa.RecordBatchReader) else pa.table(data)
-        deltalake.write_deltalake(path, reader, mode=mode, writer_properties=WRITER_PROPERTIES, **options)
+        deltalake.write_deltalake(storage.delta_uri(path), reader, mode=mode, writer_properties=WRITER_PROPERTIES,
+                                  storage_options=storage.delta_options(path), **options)
         schema_file = self.warehouse.schema_file(table)
         if mode == "overwrite" or not schema_file.exists():
             schema_file.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(reader.schema.empty_table(), schema_file)
+            buffer = io.BytesIO()
+            pq.write_table(reader.schema.empty_table(), buffer)
+            schema_file.write_bytes(buffer.getvalue())
         self.changed.add(table)
 
     def append(self, table: str, data) -> None:
@@ -248,8 +250,8 @@ class Publisher:
         """Replace a small table unless the published one holds exactly `data` already."""
         if self.base and table in self.base.tables and table not in self.changed:
             files = self.base.files(table)
-            published = pq.read_table(files) if len(files) == 1 else \
-                pa.concat_tables([pq.read_table(f) for f in files]) if files else None
+            published = pa.concat_tables([pq.read_table(io.BytesIO(storage.location(f).read_bytes()))
+                                          for f in files]) if files else None
             if published is not None and published.cast(data.schema).equals(data):
                 return
         self.replace(table, data)
@@ -262,7 +264,7 @@ class Publisher:
         """
         if table not in self.changed:
             return False
-        delta = deltalake.DeltaTable(self.warehouse.table_path(table))
+        delta = self.warehouse.delta_table(table)
         if len(delta.file_uris()) <= max_files:
             return False
         delta.optimize.compact(writer_properties=WRITER_PROPERTIES)
@@ -270,32 +272,31 @@ class Publisher:
 
     def ensure(self, table: str, schema: pa.Schema) -> None:
         """Create an empty table if the warehouse has none by that name yet."""
-        if not deltalake.DeltaTable.is_deltatable(str(self.warehouse.table_path(table))):
+        if not self.warehouse.is_delta_table(table):
             self._write(table, schema.empty_table(), "overwrite")
 
     def _table_states(self) -> dict[str, TableState]:
         tables = dict(self.base.tables) if self.base else {}
-        root = self.warehouse.root.resolve()
-        for path in sorted((root / "tables").iterdir()):
+        root = self.warehouse.root
+        for path in sorted((root / "tables").iterdir(), key=lambda p: p.name):
             if path.name in tables and path.name not in self.changed:
                 continue
-            delta = deltalake.DeltaTable(path)
-            files = tuple(sorted(str(Path(uri.removeprefix("file://")).resolve().relative_to(root))
-                                 for uri in delta.file_uris()))
+            delta = self.warehouse.delta_table(path.name)
+            files = tuple(sorted(storage.relative_to(uri, root) for uri in delta.file_uris()))
             tables[path.name] = TableState(delta.version(), files)
         return tables
 
     def new_files(self, table: str) -> list[str]:
         """The table's files written by this pass so far (absolute paths): for an
         append-only table, exactly the rows this pass adds."""
-        published = {str(Path(f).resolve()) for f in (self.base.files(table) if self.base else [])}
-        return [f for f in self.files_so_far(table) if str(Path(f).resolve()) not in published]
+        root = self.warehouse.root
+        published = {storage.relative_to(f, root) for f in (self.base.files(table) if self.base else [])}
+        return [f for f in self.files_so_far(table) if storage.relative_to(f, root) not in published]
 
     def files_so_far(self, table: str) -> list[str]:
         """The table's files as this pass has written them so far (absolute paths)."""
         if table in self.changed:
-            delta = deltalake.DeltaTable(self.warehouse.table_path(table))
-            return [uri.removeprefix("file://") for uri in delta.file_uris()]
+            return [storage.file_location(uri) for uri in self.warehouse.delta_table(table).file_uris()]
         return self.base.files(table) if self.base else []
 
     def draft(self) -> Manifest:

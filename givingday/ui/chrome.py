@@ -106,7 +106,9 @@ def stamp(page: Page) -> None:
         text += f" · {updated}"
     if stale:
         text += f" · {t('stale', page.lang)}"
-    st.html(f'<p class="gd-stamp{" stale" if stale else ""}">{text}</p>')
+    # data-version: which version is on screen, for the live replay's latency measurement
+    st.html(f'<p class="gd-stamp{" stale" if stale else ""}" data-version="{manifest.version if manifest else ""}">'
+            f'{text}</p>')
     if st.session_state.pop("served_stale", False):
         st.html(f'<p class="gd-note">{t("query_failed", page.lang)}</p>')
 

@@ -15,8 +15,18 @@ import pytest
 from givingday import faults, queries
 from givingday.rollups import ROLLUPS
 from givingday.warehouse import Warehouse
-from tests.helpers import (ROOT, at, credit, gift, ingest_ok, reference_inbox, rollup_tables, run_cli,
-                           scratch_ingest_of_published_rows, write)
+from tests.helpers import (
+    ROOT,
+    at,
+    credit,
+    gift,
+    ingest_ok,
+    reference_inbox,
+    rollup_tables,
+    run_cli,
+    scratch_ingest_of_published_rows,
+    write,
+)
 
 
 def _batch(inbox, number: int) -> None:

@@ -18,8 +18,7 @@ import pytest
 from givingday import cli, queries
 from givingday.rollups import ROLLUPS
 from givingday.warehouse import Warehouse
-from tests.helpers import (at, gift, ingest_ok, reference_inbox, rollup_tables,
-                           scratch_ingest_of_published_rows, write)
+from tests.helpers import at, gift, ingest_ok, reference_inbox, rollup_tables, scratch_ingest_of_published_rows, write
 
 SCALE, SEED = "0.002", "11"
 

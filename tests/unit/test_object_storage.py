@@ -1,0 +1,113 @@
+"""The warehouse on S3-compatible object storage, against a local S3 endpoint (moto's
+server mode) that the test starts itself: ingest, query, retention and the single-writer
+lock round-trip the same figures as on disk."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from givingday.browser import free_port
+from tests.helpers import ROOT, at, credit, gift, reference_inbox, run_cli, write
+
+BUCKET = "givingday-test"
+
+
+@pytest.fixture(scope="module")
+def s3_env():
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError("moto server did not start") from None
+            time.sleep(0.2)
+    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test-key",
+           "AWS_SECRET_ACCESS_KEY": "test-secret-never-logged", "AWS_REGION": "us-east-1"}
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test-key", aws_secret_access_key="x",
+                 region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    yield env
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _figures(warehouse: str) -> dict:
+    from givingday import queries
+    from givingday.warehouse import Warehouse
+
+    reader = queries.reader(Warehouse(warehouse))
+    return {name: reader.run(name).to_dicts()
+            for name in ("totals", "projects_leaderboard", "categories", "districts", "pools", "timeline")}
+
+
+def _batch(inbox, number: int) -> None:
+    write(inbox, "donations", f"donations-20220427T{10 + number:02d}0000-{number:06d}.parquet",
+          [gift(f"D{number}-{i}", f"P{1 + i % 5}", 100 * (i + 1), at(27, 10 + number, i), donor=f"k{i % 7}")
+           for i in range(12)])
+    write(inbox, "matches", f"matches-20220427T{10 + number:02d}0000-{number:06d}.parquet",
+          [credit(f"M{number}", "P1", 500, at(27, 10 + number, 30))])
+
+
+def test_ingest_and_query_on_s3_give_the_figures_they_give_on_disk(s3_env, tmp_path, monkeypatch, capsys):
+    from givingday import cli
+
+    for name, value in {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state"),
+                        "GIVINGDAY_RETENTION_MINUTES": "0"}.items():
+        monkeypatch.setenv(name, value)
+    inbox = tmp_path / "inbox"
+    reference_inbox(inbox)
+    remote, local = f"s3://{BUCKET}/round-trip", str(tmp_path / "warehouse")
+    for number in range(1, 3):
+        _batch(inbox, number)
+        for warehouse in (remote, local):
+            assert cli.main(["ingest", "--inbox", str(inbox), "--warehouse", warehouse]) == 0
+        assert _figures(remote) == _figures(local)
+    assert _figures(remote)["totals"][0]["donations"] == 24
+    out = capsys.readouterr()
+    assert "test-secret-never-logged" not in out.out + out.err
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3_env["AWS_ENDPOINT_URL"], aws_access_key_id="k",
+                          aws_secret_access_key="s", region_name="us-east-1")
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET, Prefix="round-trip/versions/")["Contents"]]
+    assert keys == ["round-trip/versions/000002.json"]  # the older version was reclaimed
+    query = run_cli("query", "totals", "--warehouse", remote, "--format", "json", env=dict(os.environ))
+    assert json.loads(query.stdout)[0]["donations"] == 24  # and the command line reads it too
+
+
+def test_a_second_ingest_on_the_same_bucket_exits_3(s3_env, tmp_path):
+    inbox = tmp_path / "inbox"
+    reference_inbox(inbox)
+    remote = f"s3://{BUCKET}/locked"
+    env = {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state")}
+    watcher = subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox),
+                                "--warehouse", remote, "--watch", "--interval", "0.5"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done = run_cli("query", "totals", "--warehouse", remote, env=env)
+            if done.returncode == 0:
+                break
+            time.sleep(0.5)
+        second = run_cli("ingest", "--inbox", str(inbox), "--warehouse", remote, env=env)
+        assert second.returncode == 3 and "locked" in second.stderr, second.stderr
+    finally:
+        watcher.terminate()
+        _, errors = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, errors
+    after = run_cli("ingest", "--inbox", str(inbox), "--warehouse", remote, env=env)
+    assert after.returncode == 0, after.stderr  # the watcher released the lock
