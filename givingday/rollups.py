@@ -8,10 +8,11 @@ merged as top-20 lists). So for each rollup:
     delta    = the rollup's SQL over the pass's new rows     (queries/ingest/rollup_*.sql)
     merged   = old rows  ∪  delta, summed again by key       (queries/ingest/merge/*.sql)
 
-The three minute x project rollups are the large ones. They are partitioned in two-hour
-buckets of time (a Delta partition each), and a pass reads and rewrites only the buckets
-its rows fall in: usually the current one, an older one when a late file arrives. The rest
-are bounded by the event's minutes or projects and are rewritten whole.
+The rollups keyed by minute (the three minute x project ones are the large ones) are
+partitioned in two-hour buckets of time (a Delta partition each), and a pass reads and
+rewrites only the buckets it changes: usually the current one, an older one when a late file
+arrives. The rest are bounded by the number of projects and are rewritten whole. So a pass
+writes little, and the versions kept by the retention window share almost all their files.
 
 The DuckDB connection of a pass holds three schemas: `main` (the pass's new rows as
 `donations` and `matches`, the newest `projects`, and the merged rollups), `delta` (the
@@ -28,10 +29,11 @@ from givingday.queries import internal_sql
 from givingday.register import Register
 from givingday.warehouse import Manifest, Publisher, Warehouse
 
-BUCKETED = ("rollup_minute_project_channel", "rollup_minute_project_pool", "rollup_minute_project_donors")
-# in dependency order: a merge may read the merged rollups before it
-WHOLE = ("rollup_minute_pool", "rollup_project_pool", "rollup_minute_category", "rollup_latest_gifts",
-         "rollup_minute", "rollup_totals", "rollup_project")
+# keyed by minute: partitioned in time buckets, a pass rewrites only those it touches
+BUCKETED = ("rollup_minute_project_channel", "rollup_minute_project_pool", "rollup_minute_project_donors",
+            "rollup_minute_pool", "rollup_minute_category", "rollup_minute")
+# bounded by projects: rewritten whole, in dependency order (a merge may read those before it)
+WHOLE = ("rollup_project_pool", "rollup_latest_gifts", "rollup_totals", "rollup_project")
 ROLLUPS = BUCKETED + WHOLE
 # rollups of the new rows by the same SQL a from-scratch computation would use
 FROM_NEW_ROWS = ("rollup_minute_project_channel", "rollup_minute_project_pool", "rollup_minute_pool",
@@ -85,19 +87,18 @@ class Fold:
         for name in FROM_NEW_ROWS:
             self.connection.sql(_sql(name)).to_table(f"delta.{name}")
         buckets = [row[0] for row in self.connection.sql(_sql("touched_buckets")).fetchall()]
-        bucketed = {name: self._load_buckets(name, buckets) for name in BUCKETED}
+        categories_changed = self.connection.sql(_sql("categories_changed")).fetchall()[0][0]
+        rewrite_all = {name: self._load_buckets(name, buckets) for name in BUCKETED}
         for name in WHOLE:
             self._load_old(name, self._files(self.base, name))
         self.connection.execute(_sql("empty_rollups"))
         for name in BUCKETED:
-            self._merge_buckets(name, buckets, rewrite_all=bucketed[name])
-        categories_changed = self.connection.sql(_sql("categories_changed")).fetchall()[0][0]
-        for name in WHOLE:
             if name == "rollup_minute_category" and categories_changed:
-                merged = self.connection.sql(_sql("rollup_minute_category"))  # rebuilt whole
+                self._rebuild(name)  # a project moved to another category: from the merged minute x project rollups
             else:
-                merged = self.connection.sql(_sql(f"merge/{name}"))
-            merged.to_table(name)
+                self._merge_buckets(name, buckets, rewrite_all[name])
+        for name in WHOLE:
+            self.connection.sql(_sql(f"merge/{name}")).to_table(name)
             self.publisher.replace(name, self.connection.table(name).to_arrow_table())
         return self.connection.sql(_sql("ledger_totals")).pl().row(0, named=True)
 
@@ -115,6 +116,10 @@ class Fold:
             return True
         self._load_old(name, [f for f in published if bucket_of(f) in set(buckets)])
         return False
+
+    def _rebuild(self, name: str) -> None:
+        self.publisher.replace(name, self.connection.sql(_sql(name)).to_arrow_table(), partition_by=["bucket"])
+        self._read(self.publisher.files_so_far(name), name).create_view(name)
 
     def _merge_buckets(self, name: str, buckets: list[int], rewrite_all: bool) -> None:
         """Rewrite the touched buckets of a minute x project rollup; then view it whole."""
