@@ -236,7 +236,7 @@ def cmd_replay(args) -> int:
 
 def cmd_bench(args) -> int:
     from givingday.bench import bench
-    return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep)
+    return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep, passes=args.passes)
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,6 +313,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--workdir", type=Path, help="where to put the inbox and warehouse")
     bench.add_argument("--repeats", type=int, default=15, help="runs per query for the median")
     bench.add_argument("--keep", action="store_true", help="keep the generated data")
+    bench.add_argument("--passes", type=int, default=5, help="live passes of 2,000 gifts timed at the end")
     bench.set_defaults(run=cmd_bench)
 
     replay_ = commands.add_parser("replay", help="the 72 hours live at high speed: pass times, publish-to-screen "

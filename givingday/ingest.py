@@ -49,6 +49,8 @@ from givingday.warehouse import Manifest, Publisher, Warehouse, now_stamp
 LEDGER_DUCKDB_MEMORY = "1GB"
 ROLLUP_DUCKDB_MEMORY = "2500MB"
 CHUNK_ROWS = 2_000_000  # valid rows held in memory before they are de-duplicated and written
+# what a pass reads of the published version: the files it has seen, the snapshots, the totals
+READ_BY_A_PASS = ("ingested_files", "organizations", "projects", "rollup_totals", "rollup_minute_pool")
 FATES_SCHEMA = {"row_key": pl.String, "source_order": pl.Int64, "source_row": pl.Int64, "fate": pl.String}
 RECORD_SCHEMA = {"file": pl.String, "row": pl.Int64, "column": pl.String, "rule": pl.String, "value": pl.String}
 
@@ -341,17 +343,29 @@ class Ingest:
     # -- one pass ---------------------------------------------------------------------
 
     def _pass(self, run: Pass, base: Manifest | None, publisher: Publisher, spill: Path) -> dict:
-        reader = VersionReader(base, self.warehouse) if base else None
-        found = self._list_inbox(run)
-        fresh = self._new_files(run, found, reader)
-        reference = self._snapshots(run, fresh, reader, publisher)
+        with run.timed("inbox"):
+            reader = VersionReader(base, self.warehouse, tables=READ_BY_A_PASS) if base else None
+            fresh = self._new_files(run, self._list_inbox(run), reader)
+        with run.timed("snapshots"):
+            reference = self._snapshots(run, fresh, reader, publisher)
         for table in contract.LEDGER_TABLES:
             self._ledger(run, table, fresh[table], reference, base, publisher, spill)
         if not run.has_news:
             return self._report(run, base, published=False)
         faults.point("ledger_written")
         new_rows = {table: publisher.new_files(table) for table in contract.LEDGER_TABLES}
-        self._write_bookkeeping(run, publisher)
+        with run.timed("bookkeeping"):
+            self._write_bookkeeping(run, publisher)
+        manifest = self._fold_and_publish(run, base, reader, publisher, new_rows, spill)
+        with run.timed("reclaim"):
+            reclaimed = self.reclaimer.run()
+        report = self._report(run, manifest, published=True)
+        report["reclaimed"] = reclaimed.as_dict()
+        return report
+
+    def _fold_and_publish(self, run: Pass, base: Manifest | None, reader: VersionReader | None,
+                          publisher: Publisher, new_rows: dict[str, list[str]], spill: Path) -> Manifest:
+        """Fold the new rows into the rollups, publish the version, then commit the register."""
         published_at = now_stamp()
         connection = duckdb.connect(config=_duckdb_limits(spill, ROLLUP_DUCKDB_MEMORY))
         try:
@@ -366,19 +380,16 @@ class Ingest:
                 fold.register_donors(register, publisher.version, published_at)
                 totals = fold.run()
             faults.point("rollups_written")
-            self._record_correction(run, reader, totals, publisher)
-            self._record_history(publisher, published_at, totals)
-            as_of = totals["as_of"].astimezone(self.event.tz).isoformat() if totals["as_of"] else None
-            manifest = publisher.commit(as_of, self.event.id, published_at)
+            with run.timed("publish"):
+                self._record_correction(run, reader, totals, publisher)
+                self._record_history(publisher, published_at, totals)
+                as_of = totals["as_of"].astimezone(self.event.tz).isoformat() if totals["as_of"] else None
+                manifest = publisher.commit(as_of, self.event.id, published_at)
             faults.point("version_published")
             register.commit()  # a crash before this line: the next pass rebuilds the register
         finally:
             connection.close()
-        with run.timed("reclaim"):
-            reclaimed = self.reclaimer.run()
-        report = self._report(run, manifest, published=True)
-        report["reclaimed"] = reclaimed.as_dict()
-        return report
+        return manifest
 
     def _check_register(self, register: Register, base: Manifest | None) -> None:
         """Rebuild the donor register from the published gifts unless it reflects exactly the

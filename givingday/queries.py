@@ -135,15 +135,16 @@ def set_time_zone(connection) -> None:
 class VersionReader:
     """One pinned warehouse version, queryable through DuckDB views of its files."""
 
-    def __init__(self, manifest: Manifest, warehouse: Warehouse, exclude: tuple[str, ...] = (),
+    def __init__(self, manifest: Manifest, warehouse: Warehouse, tables: tuple[str, ...] | None = None,
                  config: dict | None = None):
+        """Views of every table of the version, or only of `tables`."""
         self.manifest = manifest
         self.version = manifest.version
         self._connection = duckdb.connect(config=config or {})
         warehouse.attach_to(self._connection)
         self._lock = threading.Lock()
         for table in manifest.tables:
-            if table in exclude:
+            if tables is not None and table not in tables:
                 continue
             files = manifest.files(table) or [str(warehouse.schema_file(table))]
             self._connection.read_parquet(files, hive_partitioning=False).create_view(table)

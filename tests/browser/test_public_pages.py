@@ -138,3 +138,38 @@ def test_a_fresh_servers_first_visitor_with_a_deep_link_gets_the_real_navigation
         assert page.locator("[data-testid=stTopNavLink]").count() == len(PAGES)
         assert page.url.endswith(f"/{path}")
         page.close()
+
+
+def test_pages_opened_before_many_passes_keep_working_after_their_version_is_reclaimed(
+        browser, simulated, copy_tree, capsys):
+    from givingday.event import load_event
+    from givingday.ingest import Ingest
+    from givingday.warehouse import Warehouse
+
+    warehouse = copy_tree(simulated / "warehouse")
+    inbox = copy_tree(simulated / "inbox")
+    with streamlit_server(warehouse) as url:
+        pages = [browser.new_page(viewport={"width": 1440, "height": 900}) for _ in range(2)]
+        for page, path in zip(pages, ("/", "/bigscreen?scenes=hero&rotate=600"), strict=True):
+            page.goto(url + path)
+            wait_for_app(page)
+        first = Warehouse(warehouse).current_version()
+        project = query("board_projects", warehouse, capsys)[0]["project_id"]
+        ingest_now = Ingest(load_event(), inbox, Warehouse(warehouse), keep_minutes=0)
+        for number in range(1, 7):
+            write(inbox, "donations", f"donations-20220430T00000{number}-99999{number}.parquet",
+                  [gift(f"D-reclaim-{number}", project, 10_000, at(29, 23, 59, 50 + number))])
+            assert ingest_now.run_once()["published"]
+        assert not Warehouse(warehouse).has_version(first)
+        expected = fmt.yuan(query("totals", warehouse, capsys)[0]["raised_fen"])
+        newest = str(Warehouse(warehouse).current_version())
+        pages[0].wait_for_function("(v) => document.querySelector('.gd-stamp')?.dataset.version === v",
+                                   arg=newest, timeout=20_000)
+        assert pages[0].locator(".gd-hero").first.inner_text() == expected
+        pages[1].wait_for_function("(v) => document.querySelector('.bs-hero')?.innerText === v", arg=expected,
+                                   timeout=20_000)
+        for page in pages:
+            assert page.locator("[data-testid=stException]").count() == 0
+            assert page.locator("[data-testid=stAlertContentError]").count() == 0
+        for page in pages:
+            page.close()

@@ -111,3 +111,30 @@ def test_a_second_ingest_on_the_same_bucket_exits_3(s3_env, tmp_path):
     assert watcher.returncode == 0, errors
     after = run_cli("ingest", "--inbox", str(inbox), "--warehouse", remote, env=env)
     assert after.returncode == 0, after.stderr  # the watcher released the lock
+
+
+def test_the_pages_read_a_warehouse_on_s3(s3_env, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from givingday import cli, queries
+    from givingday.ui import format as fmt
+    from givingday.warehouse import Warehouse
+
+    for name, value in {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state")}.items():
+        monkeypatch.setenv(name, value)
+    inbox, remote = tmp_path / "inbox", f"s3://{BUCKET}/pages"
+    reference_inbox(inbox)
+    _batch(inbox, 1)
+    assert cli.main(["ingest", "--inbox", str(inbox), "--warehouse", remote]) == 0
+    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", remote)
+    raised = queries.reader(Warehouse(remote)).run("totals")["raised_fen"][0]
+    shown = {}
+    for page in ("pages/overview.py", "pages/boards.py"):
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+        app.run()
+        app.switch_page(page)
+        app.run()
+        assert not app.exception, page
+        assert [i.value for i in app.info] == [], page  # no section fell back to "unavailable"
+        shown[page] = "".join(str(e.proto) for e in app.main)
+    assert raised > 0 and fmt.yuan(raised) in shown["pages/overview.py"]

@@ -1,0 +1,71 @@
+"""Bounded storage: versions older than the retention window are reclaimed with the files
+only they referenced and the Delta log before each checkpoint; the compact history keeps
+every version; a reader pinned to a reclaimed version moves to the newest."""
+
+import json
+
+from givingday import queries, retention
+from givingday.event import load_event
+from givingday.ingest import Ingest
+from givingday.warehouse import Warehouse
+from tests.helpers import at, gift, reference_inbox, run_cli, write
+
+
+def _passes(inbox, warehouse, count: int, keep_minutes: float) -> Ingest:
+    ingest = Ingest(load_event(), inbox, Warehouse(warehouse), keep_minutes)
+    for number in range(1, count + 1):
+        write(inbox, "donations", f"donations-20220427T{number:06d}-{number:06d}.parquet",
+              [gift(f"D{number}", f"P{1 + number % 5}", 100 * number, at(27, 10, number % 60), donor=f"k{number % 4}")])
+        assert ingest.run_once()["published"]
+    return ingest
+
+
+def test_old_versions_and_their_files_are_reclaimed_and_the_history_stays(tmp_path, monkeypatch):
+    monkeypatch.setattr(retention, "CHECKPOINT_EVERY", 5)
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    reference_inbox(inbox)
+    _passes(inbox, warehouse, 12, keep_minutes=0)
+    assert sorted(p.name for p in (warehouse / "versions").iterdir()) == ["000012.json"]
+    assert sorted(p.name for p in (warehouse / "reports").iterdir()) == ["000012.json"]
+    manifest = Warehouse(warehouse).manifest()
+    pinned = {str(warehouse / f) for state in manifest.tables.values() for f in state.files}
+    on_disk = {str(p) for p in (warehouse / "tables").rglob("*.parquet") if "_delta_log" not in p.parts}
+    assert on_disk == pinned  # nothing but what the kept version references
+    log = sorted(p.name for p in (warehouse / "tables" / "donations" / "_delta_log").glob("*.json"))
+    assert len(log) < 12  # entries before the newest checkpoint are gone
+    history = queries.reader(Warehouse(warehouse)).cursor().table("history").pl().sort("version")
+    assert history["version"].to_list() == list(range(1, 13))
+    assert history["public_fen"].to_list()[-1] == sum(100 * n for n in range(1, 13))
+    totals = json.loads(run_cli("query", "totals", "--warehouse", str(warehouse), "--format", "json").stdout)
+    assert totals[0]["donations"] == 12  # the trimmed Delta tables still open and read
+
+
+def test_versions_inside_the_window_are_kept(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    reference_inbox(inbox)
+    _passes(inbox, warehouse, 3, keep_minutes=15)
+    assert len(list((warehouse / "versions").iterdir())) == 3
+
+
+def test_a_reader_pinned_to_a_reclaimed_version_moves_to_the_newest(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    reference_inbox(inbox)
+    ingest = _passes(inbox, warehouse, 1, keep_minutes=0)
+    pinned = queries.reader(Warehouse(warehouse), 1)
+    assert pinned.run("totals")["donations"][0] == 1
+    for number in range(2, 5):
+        write(inbox, "donations", f"donations-20220427T{number:06d}-{number:06d}.parquet",
+              [gift(f"D{number}", "P1", 100, at(27, 11, number))])
+        ingest.run_once()
+    assert not Warehouse(warehouse).has_version(1)
+    assert Warehouse(warehouse).manifest(1).version == 4
+    moved = queries.reader(Warehouse(warehouse), 1)
+    assert (moved.version, moved.run("totals")["donations"][0]) == (4, 4)
+
+
+def test_the_retention_window_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv(retention.ENV_RETENTION, "2.5")
+    assert retention.retention_minutes() == 2.5
+    assert retention.retention_minutes(7) == 7.0
+    monkeypatch.delenv(retention.ENV_RETENTION)
+    assert retention.retention_minutes() == retention.DEFAULT_RETENTION_MINUTES
