@@ -231,7 +231,7 @@ def cmd_soak(args) -> int:
 def cmd_replay(args) -> int:
     from givingday.replay import replay
     return replay(scale=args.scale, minutes=args.minutes, interval=args.interval, retention=args.retention_minutes,
-                  docs=args.docs, workdir=args.workdir)
+                  docs=args.docs, workdir=args.workdir, linger=args.linger)
 
 
 def cmd_bench(args) -> int:
@@ -323,6 +323,8 @@ def parser() -> argparse.ArgumentParser:
     replay_.add_argument("--interval", type=float, default=2.0, help="ingest --watch interval (seconds)")
     replay_.add_argument("--retention-minutes", type=float, default=15.0)
     replay_.add_argument("--docs", action="store_true", help="write the report into docs/benchmarks.md")
+    replay_.add_argument("--linger", action="store_true",
+                         help="after the data stops, stay until the retention window has passed")
     replay_.add_argument("--workdir", type=Path, help="keep the inbox and warehouse here")
     replay_.set_defaults(run=cmd_replay)
 

@@ -40,15 +40,16 @@ from givingday.event import Event
 from givingday.loops import stop_on_signal
 from givingday.queries import VersionReader, internal_sql, set_time_zone
 from givingday.register import Register
-from givingday.retention import Reclaimer, retention_minutes
+from givingday.retention import Reclaimed, Reclaimer, retention_minutes
 from givingday.rollups import Fold
-from givingday.warehouse import Manifest, Publisher, Warehouse, now_stamp
+from givingday.warehouse import BULK_ROWS, Manifest, Publisher, Warehouse, now_stamp
 
 # DuckDB's memory per phase, so the whole ingest stays under 4 GB at 50 million gifts: the
 # ledger phase also holds a chunk in polars; the rollup phase holds nothing else.
 LEDGER_DUCKDB_MEMORY = "1GB"
 ROLLUP_DUCKDB_MEMORY = "2500MB"
 CHUNK_ROWS = 2_000_000  # valid rows held in memory before they are de-duplicated and written
+IDLE_RECLAIM_SECONDS = 30  # a pass with nothing new still reclaims, at most this often
 # what a pass reads of the published version: the files it has seen, the snapshots, the totals
 READ_BY_A_PASS = ("ingested_files", "organizations", "projects", "rollup_totals", "rollup_minute_pool")
 FATES_SCHEMA = {"row_key": pl.String, "source_order": pl.Int64, "source_row": pl.Int64, "fate": pl.String}
@@ -257,6 +258,7 @@ class Ingest:
     def __init__(self, event: Event, inbox: Path, warehouse: Warehouse, keep_minutes: float | None = None):
         self.event, self.inbox, self.warehouse = event, Path(inbox), warehouse
         self.reclaimer = Reclaimer(warehouse, retention_minutes(keep_minutes))
+        self._reclaimed_at = float("-inf")
 
     def run_once(self) -> dict:
         """One pass under the warehouse's write lock."""
@@ -351,17 +353,25 @@ class Ingest:
         for table in contract.LEDGER_TABLES:
             self._ledger(run, table, fresh[table], reference, base, publisher, spill)
         if not run.has_news:
-            return self._report(run, base, published=False)
+            report = self._report(run, base, published=False)
+            if time.monotonic() - self._reclaimed_at > IDLE_RECLAIM_SECONDS:  # the window moves on while idle
+                report["reclaimed"] = self._reclaim(run).as_dict()
+            return report
         faults.point("ledger_written")
         new_rows = {table: publisher.new_files(table) for table in contract.LEDGER_TABLES}
         with run.timed("bookkeeping"):
             self._write_bookkeeping(run, publisher)
         manifest = self._fold_and_publish(run, base, reader, publisher, new_rows, spill)
-        with run.timed("reclaim"):
-            reclaimed = self.reclaimer.run()
+        reclaimed = self._reclaim(run)
         report = self._report(run, manifest, published=True)
         report["reclaimed"] = reclaimed.as_dict()
         return report
+
+    def _reclaim(self, run: Pass) -> Reclaimed:
+        with run.timed("reclaim"):
+            reclaimed = self.reclaimer.run()
+        self._reclaimed_at = time.monotonic()
+        return reclaimed
 
     def _fold_and_publish(self, run: Pass, base: Manifest | None, reader: VersionReader | None,
                           publisher: Publisher, new_rows: dict[str, list[str]], spill: Path) -> Manifest:
@@ -525,7 +535,7 @@ class Ingest:
         con.register("orphans", orphans.select("source_order", "source_row").to_arrow())
         with run.timed("write"):
             publishable = con.sql(internal_sql("ingest/publishable").sql).select(*columns)
-            publisher.append(table, publishable.to_arrow_reader(batch_size=1_000_000))
+            publisher.append(table, publishable.to_arrow_reader(batch_size=1_000_000), bulk=staged.height >= BULK_ROWS)
         con.close()
         held_back = pl.concat([fates.select("source_order"), orphans.select("source_order")])
         held_back = dict(held_back.group_by("source_order").len().iter_rows())

@@ -11,7 +11,8 @@ Runs the simulator's live replay of the 72 hours compressed into `--minutes`, `i
 
 At the end it ingests the final inbox in one pass into a fresh warehouse, for the size
 bound (the replay's warehouse should stay within 2x of it), and prints a Markdown report;
-`--docs` also writes it into docs/benchmarks.md.
+`--docs` also writes it into docs/benchmarks.md. With `--linger` it stays after the data
+stops until the retention window has passed, to show the size falling back.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Recording:
     passes: dict[int, float] = field(default_factory=dict)       # version -> pass seconds
     seen: dict[int, float] = field(default_factory=dict)         # version -> first time on screen
     samples: list[dict] = field(default_factory=list)
+    end_of_data: int | None = None  # the sample taken when the simulator finished
 
     def read_reports(self, warehouse: Path) -> None:
         for path in sorted((warehouse / "reports").glob("*.json")):
@@ -91,7 +93,7 @@ class Recording:
 
 
 def replay(scale: float, minutes: float, interval: float, retention: float, docs: bool,
-           workdir: Path | None) -> int:
+           workdir: Path | None, linger: bool = False) -> int:
     from playwright.sync_api import sync_playwright
 
     from givingday.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
@@ -128,8 +130,12 @@ def replay(scale: float, minutes: float, interval: float, retention: float, docs
                     _print_sample(recording.samples[-1])
                     next_sample += SAMPLE_SECONDS
                 if simulator.poll() is not None:  # the event is over: let the last files land
-                    quiet_since = quiet_since or time.monotonic()
-                    if time.monotonic() - quiet_since > 3 * SAMPLE_SECONDS:
+                    if quiet_since is None:
+                        quiet_since = time.monotonic()
+                        recording.end_of_data = len(recording.samples)
+                    # with --linger, stay until the retention window has passed over the last version
+                    stay = 3 * SAMPLE_SECONDS + (retention * 60 + 2 * SAMPLE_SECONDS + 30 if linger else 0)
+                    if time.monotonic() - quiet_since > stay:
                         break
                 time.sleep(0.25)
             recording.read_reports(warehouse)
@@ -212,13 +218,23 @@ def _report(recording: Recording, latencies: list[float], final_mb: float, singl
         f"- file landed -> on the open overview: {len(latencies)} files, p50 {percentile(latencies, 0.5):.1f} s, "
         f"p95 {percentile(latencies, 0.95):.1f} s, max {max(latencies, default=float('nan')):.1f} s "
         f"({len(recording.seen)} versions seen on screen)",
-        f"- warehouse at the end: {final_mb:.0f} MB; a single-pass ingest of the same inbox: {single_mb:.0f} MB "
-        f"(ratio {final_mb / single_mb:.2f}); largest during the replay: "
-        f"{max((s['warehouse_mb'] for s in recording.samples), default=0):.0f} MB",
+        f"- a single-pass ingest of the same inbox: {single_mb:.0f} MB. The replay's warehouse: largest "
+        f"{_largest(recording.samples):.0f} MB (ratio {_largest(recording.samples) / single_mb:.2f}), "
+        f"when the data stopped {_at_end(recording):.0f} MB ({_at_end(recording) / single_mb:.2f}), "
+        f"at the end {final_mb:.0f} MB ({final_mb / single_mb:.2f})",
         f"- ingest RSS: first fifth {statistics.mean(rss[:fifth]):.0f} MB, last fifth {statistics.mean(rss[-fifth:]):.0f} MB, "
         f"max {max(rss, default=0):.0f} MB",
     ]
     return "\n".join(lines)
+
+
+def _largest(samples: list[dict]) -> float:
+    return max((s["warehouse_mb"] for s in samples), default=0.0)
+
+
+def _at_end(recording: Recording) -> float:
+    index = recording.end_of_data if recording.end_of_data is not None else len(recording.samples)
+    return recording.samples[max(0, index - 1)]["warehouse_mb"] if recording.samples else 0.0
 
 
 def _write_docs(text: str) -> None:

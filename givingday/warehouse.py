@@ -34,12 +34,15 @@ import pyarrow.parquet as pq
 from givingday import faults, storage
 
 ENV_WAREHOUSE = "GIVINGDAY_WAREHOUSE"
-# Uncompressed pages write about a quarter faster and scan faster: for the bulk of the ledger,
-# appended once. Tables rewritten pass after pass (rollups, snapshots) are compressed, since
-# every version the retention window keeps holds its own copy of what a pass rewrote.
-WRITER_PROPERTIES = deltalake.WriterProperties(compression="UNCOMPRESSED")
-REWRITE_PROPERTIES = deltalake.WriterProperties(compression="ZSTD")
+# Uncompressed pages write about a quarter faster and scan faster: for bulk loads of the
+# ledger (a first ingest), written once. Everything else (a live pass's few rows, rollups,
+# snapshots, compaction) is compressed: every version the retention window keeps holds its
+# own copy of what a pass rewrote, so those bytes are what the window costs.
+BULK_PROPERTIES = deltalake.WriterProperties(compression="UNCOMPRESSED")
+COMPRESSED_PROPERTIES = deltalake.WriterProperties(compression="ZSTD")
+BULK_ROWS = 200_000  # an append at least this large is a bulk load
 MAX_FILES_PER_TABLE = 64
+COMPACT_TARGET_BYTES = 32 * 2**20  # compaction merges files below this size into files of about it
 DEFAULT_WAREHOUSE = Path("data/warehouse")
 
 
@@ -227,7 +230,7 @@ class Publisher:
         path = self.warehouse.table_path(table)
         path.parent.mkdir(parents=True, exist_ok=True)
         reader = data if isinstance(data, pa.RecordBatchReader) else pa.table(data)
-        properties = WRITER_PROPERTIES if mode == "append" else REWRITE_PROPERTIES
+        properties = options.pop("properties", COMPRESSED_PROPERTIES)
         deltalake.write_deltalake(storage.delta_uri(path), reader, mode=mode, writer_properties=properties,
                                   storage_options=storage.delta_options(path), **options)
         schema_file = self.warehouse.schema_file(table)
@@ -238,8 +241,8 @@ class Publisher:
             schema_file.write_bytes(buffer.getvalue())
         self.changed.add(table)
 
-    def append(self, table: str, data) -> None:
-        self._write(table, data, "append")
+    def append(self, table: str, data, bulk: bool = False) -> None:
+        self._write(table, data, "append", properties=BULK_PROPERTIES if bulk else COMPRESSED_PROPERTIES)
 
     def replace(self, table: str, data, partition_by: list[str] | None = None) -> None:
         self._write(table, data, "overwrite", schema_mode="overwrite", partition_by=partition_by)
@@ -271,7 +274,7 @@ class Publisher:
         delta = self.warehouse.delta_table(table)
         if len(delta.file_uris()) <= max_files:
             return False
-        delta.optimize.compact(writer_properties=WRITER_PROPERTIES)
+        delta.optimize.compact(writer_properties=COMPRESSED_PROPERTIES, target_size=COMPACT_TARGET_BYTES)
         return True
 
     def ensure(self, table: str, schema: pa.Schema) -> None:
