@@ -1,4 +1,4 @@
-"""The `givingday` command line: simulate | ingest | query | alerts | flags | serve | bench | replay | soak.
+"""The `givingday` command line: simulate | ingest | query | alerts | flags | serve | bench | replay | loadtest | soak.
 
 Exit codes: 0 done (quarantined input included); 2 could not do the job (bad arguments,
 invalid event folder, warehouse not writable, unknown query or parameter); 3 the
@@ -202,6 +202,12 @@ def cmd_flags(args) -> int:
     from givingday.integrity import flags
     from givingday.queries import NoData, QueryError, reader
 
+    if args.watch:  # the one worker that scans each new version for every server
+        from givingday import flag_store
+        from givingday.warehouse import Warehouse
+
+        flag_store.watch(Warehouse(args.warehouse), load_event(args.event), args.interval)
+        return 0
     try:
         found = flags(reader(args.warehouse), load_event(args.event))
     except NoData as exc:
@@ -220,7 +226,7 @@ def cmd_flags(args) -> int:
 def cmd_serve(args) -> int:
     from givingday.serve import serve
     return serve(demo=args.demo, port=args.port, scale=args.scale, speed=args.speed,
-                 warehouse=args.warehouse, inbox=args.inbox)
+                 warehouse=args.warehouse, inbox=args.inbox, replicas=args.replicas, max_sessions=args.max_sessions)
 
 
 def cmd_soak(args) -> int:
@@ -232,6 +238,12 @@ def cmd_replay(args) -> int:
     from givingday.replay import replay
     return replay(scale=args.scale, minutes=args.minutes, interval=args.interval, retention=args.retention_minutes,
                   docs=args.docs, workdir=args.workdir, linger=args.linger)
+
+
+def cmd_loadtest(args) -> int:
+    from givingday.loadtest import loadtest
+    return loadtest(url=args.url, page=args.page, query=args.query, sessions=args.sessions, duration=args.duration,
+                    every=args.every, ramp=args.ramp, server_pid=args.server_pid, output=args.format)
 
 
 def cmd_bench(args) -> int:
@@ -297,6 +309,9 @@ def parser() -> argparse.ArgumentParser:
     flags_ = commands.add_parser("flags", help="integrity flags: forbidden fundraising patterns, with evidence")
     flags_.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
     flags_.add_argument("--format", choices=("json", "table"), default="table")
+    flags_.add_argument("--watch", action="store_true",
+                        help="scan each newly published version once and store its flags for every server")
+    flags_.add_argument("--interval", type=float, default=2.0, help="seconds between checks with --watch")
     flags_.set_defaults(run=cmd_flags)
 
     serve = commands.add_parser("serve", help="run the dashboard (with --demo: simulate and ingest too)")
@@ -306,6 +321,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--speed", type=float, default=120.0, help="demo replay speed")
     serve.add_argument("--warehouse")
     serve.add_argument("--inbox")
+    serve.add_argument("--replicas", type=int, default=0,
+                       help="run N Streamlit processes behind nginx on --port (sticky by cookie)")
+    serve.add_argument("--max-sessions", type=int, default=0,
+                       help="viewers admitted per process; past it a short 'reload in a minute' page")
     serve.set_defaults(run=cmd_serve)
 
     bench = commands.add_parser("bench", help="print ingest and query figures at a data scale")
@@ -327,6 +346,19 @@ def parser() -> argparse.ArgumentParser:
                          help="after the data stops, stay until the retention window has passed")
     replay_.add_argument("--workdir", type=Path, help="keep the inbox and warehouse here")
     replay_.set_defaults(run=cmd_replay)
+
+    load = commands.add_parser("loadtest", help="a crowd of viewers over Streamlit's websocket protocol: "
+                                                "rerun latency, errors, server CPU and RSS")
+    load.add_argument("--url", required=True, help="the dashboard's base URL, e.g. http://127.0.0.1:8501")
+    load.add_argument("--page", default="/", help="the page's url path: /, /boards, /bigscreen, ...")
+    load.add_argument("--query", default="", help="the page's query string, e.g. 'lang=en'")
+    load.add_argument("--sessions", type=int, required=True)
+    load.add_argument("--duration", type=float, required=True, help="seconds after the last arrival")
+    load.add_argument("--every", type=float, default=10.0, help="seconds between full reruns of a session")
+    load.add_argument("--ramp", type=float, default=0.0, help="arrivals spread over this many seconds")
+    load.add_argument("--server-pid", type=int, help="report this process's (and its children's) CPU and RSS")
+    load.add_argument("--format", choices=("text", "json"), default="text")
+    load.set_defaults(run=cmd_loadtest)
 
     soak = commands.add_parser("soak", help="run the big screen for a long time with live data; print memory")
     soak.add_argument("--minutes", type=float, default=30.0)

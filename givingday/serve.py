@@ -53,7 +53,7 @@ def _webhook_configured() -> bool:
 
 
 def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | None,
-          inbox: str | None) -> int:
+          inbox: str | None, replicas: int = 0, max_sessions: int = 0) -> int:
     env = dict(os.environ)
     children: list[subprocess.Popen] = []
     if demo:
@@ -73,15 +73,23 @@ def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | No
         env[ENV_WAREHOUSE] = str(warehouse_dir.resolve())
     elif warehouse:
         env[ENV_WAREHOUSE] = str(Path(warehouse).resolve())
+    # the integrity scan of each version, once, for every server (flag_store.py)
+    children.append(subprocess.Popen(_python("givingday", "flags", "--watch"), cwd=ROOT, env=env,
+                                     stdout=subprocess.DEVNULL))
     if _webhook_configured():
         print(f"givingday: delivering alerts to the webhook every {ALERT_CHECK_SECONDS} s", flush=True)
         children.append(subprocess.Popen(_python("givingday", "alerts", "--deliver", "--every",
                                                  str(ALERT_CHECK_SECONDS)), cwd=ROOT, env=env,
                                          stdout=subprocess.DEVNULL))
-    print(f"givingday: dashboard at http://localhost:{port}", flush=True)
-    app = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env)
-    children.append(app)
+    if max_sessions:
+        env["GIVINGDAY_MAX_SESSIONS"] = str(max_sessions)
     try:
+        if replicas:
+            from givingday.replicas import serve_replicas
+            return serve_replicas(replicas, port, env)
+        print(f"givingday: dashboard at http://localhost:{port}", flush=True)
+        app = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env)
+        children.append(app)
         return app.wait()
     except KeyboardInterrupt:
         return 0

@@ -46,7 +46,7 @@ def growth(page: chrome.Page) -> None:
 def public_and_matched(page: chrome.Page) -> None:
     st.subheader("公众捐款与配捐各占多少？" if page.lang == "zh" else "Donors' own money and match money")
     frame = page.query("categories")
-    st.altair_chart(charts.public_and_matched(frame, "name", "name_en", page.lang), width="stretch")
+    st.vega_lite_chart(charts.public_and_matched(frame, "name", "name_en", page.lang), width="stretch")
 
 
 @chrome.section

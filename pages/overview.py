@@ -57,7 +57,7 @@ def leaders(page: chrome.Page) -> None:
 def categories(page: chrome.Page) -> None:
     st.subheader("钱去了哪里？" if page.lang == "zh" else "Where does the money go?")
     frame = page.query("categories")
-    st.altair_chart(charts.category_shares(frame, page.lang), width="stretch")
+    st.vega_lite_chart(charts.category_shares(frame, page.lang), width="stretch")
 
 
 @chrome.section

@@ -1,19 +1,36 @@
 """Altair chart builders shared by the pages. Each chart answers one question; money
-arrives in fen and is plotted in 亿 (Chinese) or millions of yuan (English)."""
+arrives in fen and is plotted in 亿 (Chinese) or millions of yuan (English).
+
+The public builders return Vega-Lite specs, built once per distinct input (`as_spec`): a
+page hands them to `st.vega_lite_chart`, so a rerun redoes none of Altair's work."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import altair as alt
 import polars as pl
 
 from givingday.event import Event
 from givingday.ui.i18n import pick, t
+from givingday.ui.memo import memoized
 
 PUBLIC = "#0072B2"
 MATCHED = "#D55E00"
 HEIGHT = 260
+
+
+def as_spec(builder):
+    """Turn an Altair builder into one that returns the chart's Vega-Lite spec (with its data
+    as Arrow datasets, as st.altair_chart would make it), memoized by its inputs."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec  # pinned streamlit
+
+    @memoized
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> dict:
+        return _convert_altair_to_vega_lite_spec(builder(*args, **kwargs))
+    return build
 
 
 def _unit(language: str, largest_fen: float = 1e12) -> tuple[float, str]:
@@ -45,6 +62,7 @@ def _marks(event: Event, language: str) -> alt.Chart:
     )
 
 
+@as_spec
 def cumulative_raised(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
     """How did the total grow over the three days?"""
     divisor, unit = _unit(language, timeline["cumulative_raised_fen"].max() or 0)
@@ -60,6 +78,7 @@ def cumulative_raised(timeline: pl.DataFrame, event: Event, language: str) -> al
     return (area + _marks(event, language)).properties(height=HEIGHT)
 
 
+@as_spec
 def category_shares(categories: pl.DataFrame, language: str) -> alt.Chart:
     """Where does the money go? Share of raised money by category, every category listed."""
     total = max(int(categories["raised_fen"].sum()), 1)
@@ -79,6 +98,7 @@ def category_shares(categories: pl.DataFrame, language: str) -> alt.Chart:
     return (bars + text).properties(height=alt.Step(30))
 
 
+@as_spec
 def category_stacked(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
     """How did each category's total grow? Cumulative money, stacked by category."""
     divisor, unit = _unit(language, timeline.group_by("bucket_start").agg(pl.col("cumulative_raised_fen").sum())
@@ -104,6 +124,7 @@ def category_stacked(timeline: pl.DataFrame, event: Event, language: str) -> alt
     ).properties(height=HEIGHT + 40)
 
 
+@as_spec
 def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, language: str) -> alt.Chart:
     """How much is the donors' own money, how much match money? Stacked bars per row."""
     divisor, unit = _unit(language, (frame["public_fen"] + frame["matched_fen"]).max() or 0)
@@ -126,6 +147,7 @@ def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, langua
     ).properties(height=alt.Step(30))
 
 
+@as_spec
 def burndown(frame: pl.DataFrame, event: Event, language: str,
              ran_out: list[dt.datetime] | None = None) -> alt.Chart:
     """How much is left in the pool, over time? Remaining money, from the budget down;
@@ -148,6 +170,7 @@ def burndown(frame: pl.DataFrame, event: Event, language: str,
     return layers.properties(height=HEIGHT - 40)
 
 
+@as_spec
 def project_growth(timeline: pl.DataFrame, event: Event, language: str) -> alt.Chart:
     """How did this project's total grow?"""
     rows = _local(timeline, "bucket_start", event).with_columns(value=pl.col("cumulative_raised_fen") / 100)

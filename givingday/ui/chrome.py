@@ -12,7 +12,7 @@ import streamlit as st
 
 from givingday.alerts import minutes_stale
 from givingday.event import Event, load_event
-from givingday.ui import data, router
+from givingday.ui import admission, data, router
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang, t
 
@@ -71,6 +71,7 @@ def start(title_key: str) -> Page:
     """Set up a public page; stops with a friendly note when there is no data yet."""
     router.through_router()
     language = lang()
+    admission.admit(language)
     st.html(CSS)
     event = load_event()
     st.title(t(title_key, language))

@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 
 from givingday import alerts as alert_rules
-from givingday import integrity, output, queries, staff
+from givingday import flag_store, integrity, output, queries, staff
 from givingday.event import Event, load_event
 from givingday.ui import blocks, charts, data, tables, url
 from givingday.ui import format as fmt
@@ -62,8 +62,12 @@ class FlagScanner:
         self._busy = False
 
     def latest(self, version: int) -> tuple[int | None, list[dict]]:
-        """(the version the flags are of, the flags); starts a scan of `version` unless one is
-        running or has been started for it (a failed scan is not retried; the next version is)."""
+        """(the version the flags are of, the flags): the newest result the flags worker
+        stored (flag_store.py), else this server's own background scan of `version`, started
+        unless one is running or has been started for it (a failed scan is not retried)."""
+        stored = flag_store.latest(data.warehouse())
+        if stored is not None:
+            return stored
         with self._lock:
             if version > self._tried and not self._busy:
                 self._tried, self._busy = version, True
@@ -322,7 +326,7 @@ def drill_down(console: Console, found: list[dict]) -> None:
     timeline = console.query("project_timeline", projects=listed)
     st.markdown("**时间线 Timeline** (cumulative raised, hourly)")
     if timeline.height:
-        st.altair_chart(charts.project_growth(timeline, console.event, "zh"), width="stretch")
+        st.vega_lite_chart(charts.project_growth(timeline, console.event, "zh"), width="stretch")
     with st.expander("时间线表 Timeline table"):
         _table(timeline, height=240)
     tables.downloads(timeline, f"{stem}_timeline", "zh", key="staff-timeline")

@@ -39,7 +39,9 @@ def published_version() -> int | None:
         return None
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+# cache_resource, not cache_data: every viewer gets the same (immutable) frame, where
+# cache_data would unpickle a fresh copy on every call of every rerun
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
     reader = queries.reader(_warehouse(root), version)
     if "/" in name:  # SQL of a room other than the public one, e.g. staff/gifts_by_bracket

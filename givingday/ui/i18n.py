@@ -44,6 +44,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # stamps and states
     "as_of": ("数据截至", "Data as of"),
     "stale": ("数据更新中", "Updating"),
+    "busy.title": ("此刻观看的人太多了", "Too many viewers right now"),
+    "busy.body": ("为了让大家都能看到，请一分钟后刷新本页。", "So that everyone can follow, please reload this page in a minute."),
+    "busy.reload": ("刷新", "Reload"),
     "no_data": ("暂无数据：活动数据发布后即显示。", "No data yet: figures appear as soon as they are published."),
     "query_failed": ("部分数据暂时无法更新，显示的是上一次的数据。", "Some figures could not be refreshed; showing the last good ones."),
     "unavailable": ("这部分数据暂时无法显示，请稍后再看。", "This part is not available right now; please check back soon."),

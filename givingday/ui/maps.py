@@ -11,6 +11,7 @@ import pydeck as pdk
 from givingday.event import Event
 from givingday.ui import format as fmt
 from givingday.ui.i18n import pick, t
+from givingday.ui.memo import memoized
 
 # ColorBrewer "Blues", 5 classes (colour-blind safe, sequential); zero gets a light grey
 CLASS_COLOURS = [[239, 243, 255], [189, 215, 231], [107, 174, 214], [49, 130, 189], [8, 81, 156]]
@@ -64,6 +65,19 @@ def legend(measure: str, breaks: list[int], language: str) -> list[tuple[list[in
     return items
 
 
+class FrozenDeck(pdk.Deck):
+    """A deck serialised once: Streamlit calls to_json on every rerun, and the geometry is
+    the same for every viewer of a version (the deck is memoized per version and language)."""
+
+    def to_json(self) -> str:
+        frozen = self.__dict__.get("_frozen_json")
+        if frozen is None:
+            frozen = super().to_json()
+            self.__dict__["_frozen_json"] = frozen  # set after serialising: never part of the JSON
+        return frozen
+
+
+@memoized
 def district_map(districts: pl.DataFrame, event: Event, measure: str, language: str) -> tuple[pdk.Deck, list]:
     """Choropleth of all districts by `measure`, and its legend."""
     geo = copy.deepcopy(_boundaries(str(event.boundaries_path)))
@@ -93,8 +107,8 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
         "style": {"backgroundColor": "#1b1b1b", "color": "white", "fontSize": "13px"},
     }
     view = pdk.ViewState(latitude=30.0, longitude=107.7, zoom=5.55)
-    deck = pdk.Deck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
-                    map_provider=None)
+    deck = FrozenDeck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
+                      map_provider=None)
     return deck, legend(measure, breaks, language)
 
 

@@ -31,27 +31,34 @@ def money_columns(frame: pl.DataFrame, columns: dict[str, str], language: str) -
 
 def downloads(frame: pl.DataFrame, stem: str, language: str, key: str | None = None) -> None:
     """CSV and Parquet of exactly what the query returned (fen, ISO 8601 times)."""
-    exact = output.with_iso_times(frame)
-    buffer = io.BytesIO()
-    frame.write_parquet(buffer)
-    left, right = st.columns(2)
-    left.download_button(t("download_csv", language), exact.write_csv().encode("utf-8-sig"),
+    left, right = st.columns(2)  # the files are made when asked for, not on every run
+    left.download_button(t("download_csv", language), lambda: csv_bytes(frame),
                          file_name=f"{stem}.csv", mime="text/csv", key=f"csv-{key or stem}",
                          on_click="ignore")
-    right.download_button(t("download_parquet", language), buffer.getvalue(), file_name=f"{stem}.parquet",
+    right.download_button(t("download_parquet", language), lambda: parquet_bytes(frame), file_name=f"{stem}.parquet",
                           mime="application/octet-stream", key=f"pq-{key or stem}", on_click="ignore")
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    return output.with_iso_times(frame).write_csv().encode("utf-8-sig")
+
+
+def parquet_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()
 
 
 def reproduce(command: str, language: str) -> None:
     st.caption(f"{t('reproduce', language)}: `{command}`")
 
 
-def chart_and_table(chart, table: pl.DataFrame, raw: pl.DataFrame, stem: str, language: str,
+def chart_and_table(chart: dict, table: pl.DataFrame, raw: pl.DataFrame, stem: str, language: str,
                     command: str, height: int | None = None) -> None:
-    """A chart with its table and downloads one tap away."""
+    """A chart (a Vega-Lite spec from charts.py) with its table and downloads one tap away."""
     chart_tab, table_tab = st.tabs([t("chart", language), t("table", language)])
     with chart_tab:
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(chart, width="stretch")
     with table_tab:
         st.dataframe(table, hide_index=True, width="stretch", height=height or "auto")
         downloads(raw, stem, language)

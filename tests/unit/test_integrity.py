@@ -85,3 +85,32 @@ def test_the_console_scans_in_the_background_and_keeps_the_newest_result(events,
         time.sleep(0.2)
     version, found = scanner.latest(1)
     assert version == 1 and found == _flags(events / "planted" / "warehouse")
+
+
+def test_one_flags_worker_scans_each_new_version_once_for_every_server(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from givingday import flag_store
+    from givingday.warehouse import Warehouse
+    from tests.helpers import ROOT, at, gift, ingest_ok, reference_inbox, write
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    reference_inbox(inbox)
+    ingest_ok(inbox, warehouse)
+    worker = subprocess.Popen([sys.executable, "-m", "givingday", "flags", "--watch", "--interval", "0.3",
+                               "--warehouse", str(warehouse)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        for expected in (1, 2):
+            deadline = time.monotonic() + 60
+            while (flag_store.latest(Warehouse(warehouse)) or (0,))[0] != expected and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert flag_store.latest(Warehouse(warehouse)) == (expected, [])
+            write(inbox, "donations", "donations-20220427T100000-000001.parquet", [gift("D1", "P1", 100, at(27, 10))])
+            ingest_ok(inbox, warehouse)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        _, errors = worker.communicate(timeout=30)
+    assert worker.returncode == 0, errors

@@ -1,0 +1,277 @@
+"""`python -m givingday loadtest --url URL --sessions N --duration S`: a crowd of viewers.
+
+Each simulated viewer does what a phone does on its first visit (the page's HTML, the
+static JS/CSS bundle it names, the health check), then opens Streamlit's websocket
+(`/_stcore/stream`, subprotocol `streamlit`) and asks for the page with a
+`BackMsg.rerun_script` naming the page's url path. It re-runs the whole page every
+`--every` seconds and times each run to its `script_finished`. Fragments that ask the
+browser to re-run them on a timer (the "new version?" check) are re-run as a browser would.
+
+Arrivals are spread over `--ramp` seconds (0: the whole crowd at once). The report has
+p50/p95/p99 of full reruns, reruns/s, errors (an exception on the page, a run that did not
+finish, a failed request), disconnects, first-visit time, and the server's CPU and RSS
+(`--server-pid`, children included), as text or `--format json`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import statistics
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+import psutil
+
+from givingday.ui.i18n import t
+
+RUN_TIMEOUT_S = 60
+BUSY_TITLES = {t("busy.title", language) for language in ("zh", "en")}
+STATIC_ASSET = re.compile(r'(?:src|href)="(\./static/[^"]+\.(?:js|css))"')
+
+
+@dataclass
+class Results:
+    runs_ms: list[float] = field(default_factory=list)
+    first_visit_ms: list[float] = field(default_factory=list)
+    first_page_ms: list[float] = field(default_factory=list)
+    fragment_runs: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    disconnects: int = 0
+    sessions_served: int = 0
+    sessions_turned_away: int = 0  # shown the "too many viewers" page (admission control)
+    cpu: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    replica_sessions: dict[str, int] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))], 1)
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[bytes, list[str]]:
+    """The body (compressed if the server chose to) and the Set-Cookie headers."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return answer.read(), answer.headers.get_all("Set-Cookie") or []
+
+
+def _first_visit(base: str, page: str, query: str) -> tuple[float, str]:
+    """HTML, static bundle and health check; returns (ms, the cookies the server set)."""
+    import gzip
+
+    started = time.perf_counter()
+    html, cookies = _get(f"{base}/{page}" + (f"?{query}" if query else ""))
+    if html[:2] == b"\x1f\x8b":
+        html = gzip.decompress(html)
+    cookie = "; ".join(c.split(";", 1)[0] for c in cookies)
+    for asset in sorted(set(STATIC_ASSET.findall(html.decode("utf-8", "replace")))):
+        _get(urllib.parse.urljoin(f"{base}/", asset), {"Cookie": cookie} if cookie else None)
+    _get(f"{base}/_stcore/health", {"Cookie": cookie} if cookie else None)
+    return (time.perf_counter() - started) * 1000, cookie
+
+
+def _rerun(page: str, query: str, url: str, page_hash: str = "", fragment: str = "") -> bytes:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    message = BackMsg()
+    state = message.rerun_script
+    state.query_string = query
+    state.page_name = page
+    state.page_script_hash = page_hash
+    state.context_info.timezone = "Asia/Shanghai"
+    state.context_info.locale = "zh-CN"
+    state.context_info.url = url
+    if fragment:
+        state.fragment_id = fragment
+        state.is_auto_rerun = True
+    return message.SerializeToString()
+
+
+async def _session(number: int, base: str, page: str, query: str, every: float, until: float,
+                   results: Results) -> None:
+    import websockets
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    url = f"{base}/{page}" + (f"?{query}" if query else "")
+    try:
+        visit_ms, cookie = await asyncio.to_thread(_first_visit, base, page, query)
+    except OSError as exc:
+        results.error(f"first visit: {type(exc).__name__}")
+        return
+    results.first_visit_ms.append(visit_ms)
+    stream = base.replace("http", "ws", 1) + "/_stcore/stream"
+    headers = {"Origin": base, **({"Cookie": cookie} if cookie else {})}
+    try:
+        async with websockets.connect(stream, subprotocols=["streamlit"], additional_headers=headers,
+                                      max_size=None, open_timeout=30, ping_interval=None) as socket:
+            route = next((c for c in cookie.split("; ") if c.startswith("gd_route=")), "")
+            if route:
+                results.replica_sessions[route] = results.replica_sessions.get(route, 0) + 1
+            page_hash, fragments, first = "", {}, True
+            while time.monotonic() < until:
+                started = time.perf_counter()
+                await socket.send(_rerun(page, query, url, page_hash))
+                outcome = await _until_finished(socket, ForwardMsg, fragments)
+                elapsed = (time.perf_counter() - started) * 1000
+                page_hash = outcome["page_hash"] or page_hash
+                if outcome["error"]:
+                    results.error(outcome["error"])
+                elif outcome["busy"]:
+                    results.sessions_turned_away += 1
+                    return  # a turned-away viewer reads the page and leaves
+                elif first:
+                    results.first_page_ms.append(elapsed)
+                    results.sessions_served += 1
+                else:
+                    results.runs_ms.append(elapsed)
+                first = False
+                next_run = time.monotonic() + every
+                while time.monotonic() < min(next_run, until):  # meanwhile, timed fragment reruns
+                    due = min([next_run, until, *(f["next"] for f in fragments.values())])
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    for fragment_id, fragment in fragments.items():
+                        if fragment["next"] <= time.monotonic() < until:
+                            fragment["next"] = time.monotonic() + fragment["interval"]
+                            await socket.send(_rerun(page, query, url, page_hash, fragment_id))
+                            done = await _until_finished(socket, ForwardMsg, fragments)
+                            if done["error"]:
+                                results.error(done["error"])
+                            results.fragment_runs += 1
+    except (TimeoutError, OSError, websockets.exceptions.WebSocketException) as exc:
+        if isinstance(exc, websockets.exceptions.ConnectionClosed):
+            results.disconnects += 1
+        else:
+            results.error(f"websocket: {type(exc).__name__}")
+
+
+async def _until_finished(socket, forward_msg, fragments: dict) -> dict:
+    """Read ForwardMsgs until the run finishes; note errors and timed fragments."""
+    outcome = {"error": None, "page_hash": None, "busy": False}
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while True:
+        raw = await asyncio.wait_for(socket.recv(), timeout=max(0.1, deadline - time.monotonic()))
+        message = forward_msg()
+        message.ParseFromString(raw)
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            outcome["page_hash"] = message.new_session.page_script_hash
+        elif kind == "page_info_changed" or kind == "navigation":
+            outcome["page_hash"] = getattr(getattr(message, kind), "page_script_hash", "") or outcome["page_hash"]
+        elif kind == "auto_rerun":
+            fragments[message.auto_rerun.fragment_id] = {
+                "interval": message.auto_rerun.interval, "next": time.monotonic() + message.auto_rerun.interval}
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                outcome["error"] = "exception on the page"
+            elif element.WhichOneof("type") == "heading" and element.heading.body in BUSY_TITLES:
+                outcome["busy"] = True
+        elif kind == "page_not_found":
+            outcome["error"] = "page not found"
+        elif kind == "script_finished":
+            if message.script_finished == forward_msg.FINISHED_WITH_COMPILE_ERROR:
+                outcome["error"] = "script error"
+            if message.script_finished != forward_msg.FINISHED_EARLY_FOR_RERUN:
+                return outcome
+
+
+async def _watch_server(pid: int | None, until: float, results: Results) -> None:
+    if not pid:
+        return
+    try:
+        server = psutil.Process(pid)
+        processes = {p.pid: p for p in [server, *server.children(recursive=True)]}
+        for process in processes.values():
+            process.cpu_percent(None)
+        while time.monotonic() < until:
+            await asyncio.sleep(1.0)
+            for child in server.children(recursive=True):
+                if child.pid not in processes:
+                    child.cpu_percent(None)
+                    processes[child.pid] = child
+            cpu = rss = 0.0
+            for process in list(processes.values()):
+                try:
+                    cpu += process.cpu_percent(None)
+                    rss += process.memory_info().rss / 2**20
+                except psutil.Error:
+                    processes.pop(process.pid, None)
+            results.cpu.append(cpu)
+            results.rss_mb.append(rss)
+    except psutil.Error:
+        return
+
+
+async def _crowd(base: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
+                 server_pid: int | None) -> Results:
+    results = Results()
+    until = time.monotonic() + ramp + duration
+    rng = random.Random(7)
+
+    async def arrive(number: int) -> None:
+        await asyncio.sleep(ramp * number / max(1, sessions) if ramp else 0.0)
+        await asyncio.sleep(rng.uniform(0, min(every, 1.0)) if ramp else 0.0)
+        await _session(number, base, page, query, every, until, results)
+
+    await asyncio.gather(_watch_server(server_pid, until, results), *(arrive(n) for n in range(sessions)))
+    return results
+
+
+def loadtest(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
+             server_pid: int | None, output: str) -> int:
+    base = url.rstrip("/")
+    page = page.strip("/")
+    started = time.monotonic()
+    results = asyncio.run(_crowd(base, page, query, sessions, duration, every, ramp, server_pid))
+    wall = time.monotonic() - started
+    summary = {
+        "url": base, "page": "/" + page, "query": query, "sessions": sessions, "duration_s": duration,
+        "every_s": every, "ramp_s": ramp,
+        "sessions_served": results.sessions_served,
+        "sessions_turned_away": results.sessions_turned_away,
+        "rerun_ms": {"p50": _percentile(results.runs_ms, 0.5), "p95": _percentile(results.runs_ms, 0.95),
+                     "p99": _percentile(results.runs_ms, 0.99), "count": len(results.runs_ms)},
+        "first_page_ms": {"p50": _percentile(results.first_page_ms, 0.5),
+                          "p95": _percentile(results.first_page_ms, 0.95)},
+        "first_visit_http_ms": {"p50": _percentile(results.first_visit_ms, 0.5),
+                                "p95": _percentile(results.first_visit_ms, 0.95)},
+        "reruns_per_s": round(len(results.runs_ms) / max(wall, 1e-9), 2),
+        "fragment_runs": results.fragment_runs,
+        "errors": sum(results.errors.values()), "error_kinds": results.errors,
+        "disconnects": results.disconnects,
+        "server_cpu_percent": {"mean": round(statistics.mean(results.cpu), 1) if results.cpu else None,
+                               "max": round(max(results.cpu), 1) if results.cpu else None},
+        "server_rss_mb": {"max": round(max(results.rss_mb), 1) if results.rss_mb else None,
+                          "last": round(results.rss_mb[-1], 1) if results.rss_mb else None},
+        "sessions_by_affinity_cookie": len(results.replica_sessions),
+    }
+    if output == "json":
+        print(json.dumps(summary))
+    else:
+        run, first = summary["rerun_ms"], summary["first_page_ms"]
+        print(f"loadtest {summary['page']}{'?' + query if query else ''}: {sessions} sessions for {duration:g} s, "
+              f"a rerun every {every:g} s, arrivals over {ramp:g} s")
+        print(f"  reruns: {run['count']} ({summary['reruns_per_s']}/s)  p50 {run['p50']} ms  p95 {run['p95']} ms  "
+              f"p99 {run['p99']} ms")
+        print(f"  first page: p50 {first['p50']} ms  p95 {first['p95']} ms; first visit over HTTP (HTML, bundle, "
+              f"health): p50 {summary['first_visit_http_ms']['p50']} ms")
+        print(f"  sessions served {summary['sessions_served']}/{sessions} (turned away: "
+              f"{summary['sessions_turned_away']}, by {summary['sessions_by_affinity_cookie']} route cookies); "
+              f"errors {summary['errors']} "
+              f"{summary['error_kinds'] or ''}; disconnects {summary['disconnects']}; fragment reruns "
+              f"{summary['fragment_runs']}")
+        if server_pid:
+            print(f"  server CPU mean {summary['server_cpu_percent']['mean']}% (max "
+                  f"{summary['server_cpu_percent']['max']}%), RSS max {summary['server_rss_mb']['max']} MB")
+    return 0 if summary["errors"] == 0 else 1

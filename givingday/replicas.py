@@ -1,0 +1,202 @@
+"""`python -m givingday serve --replicas N --port P`: N Streamlit processes behind nginx.
+
+- nginx (Debian's package) listens on P. A visitor's first answer sets a `gd_route` cookie
+  (a random id); every later request, the websocket included, is routed by a consistent
+  hash of that cookie, so a session stays on its replica (not by client address: a whole
+  campus behind one NAT would land on one replica).
+- nginx serves Streamlit's static frontend (`/static/…`, content-hashed file names) from
+  disk itself, compressed, with a year-long immutable cache; only the HTML, the health
+  check and the websocket reach Streamlit.
+- WebSocket upgrade with day-long read timeouts (a viewer's session is long-lived); a
+  replica that fails is taken out for a few seconds by nginx and its viewers' browsers
+  reconnect to another one.
+- The launcher checks every replica's `/_stcore/health` and restarts one that died.
+- Each replica admits at most `--max-sessions` viewers (GIVINGDAY_MAX_SESSIONS); past
+  that, a new visitor gets a short page asking to reload in a minute.
+- All replicas read the one warehouse that one ingest writes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from givingday.browser import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+CHECK_SECONDS = 2.0
+HEALTHY_TIMEOUT_S = 60
+
+
+def streamlit_static() -> Path:
+    import streamlit
+
+    return Path(streamlit.__file__).parent / "static"
+
+
+def nginx_config(port: int, replica_ports: list[int], workdir: Path, listen: str = "0.0.0.0") -> str:
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=2 fail_timeout=5s;" for p in replica_ports)
+    static = streamlit_static()
+    temp = workdir / "temp"
+    return f"""# written by `python -m givingday serve --replicas` (givingday/replicas.py)
+worker_processes auto;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    sendfile on;
+    gzip on;
+    gzip_comp_level 5;
+    gzip_min_length 1024;
+    gzip_types text/css application/javascript text/javascript application/json image/svg+xml text/plain;
+
+    # a visitor's route: the cookie once set, else a fresh random id (set on the answer)
+    map $cookie_gd_route $gd_route {{
+        ""      $request_id;
+        default $cookie_gd_route;
+    }}
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        ""      close;
+    }}
+    upstream givingday {{
+        hash $gd_route consistent;
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen {listen}:{port};
+        add_header Set-Cookie "gd_route=$gd_route; Path=/; HttpOnly; SameSite=Lax" always;
+
+        location /static/ {{
+            alias {static}/static/;
+            add_header Cache-Control "public, max-age=31536000, immutable";
+            add_header Set-Cookie "gd_route=$gd_route; Path=/; HttpOnly; SameSite=Lax" always;
+        }}
+        location /_stcore/stream {{
+            proxy_pass http://givingday;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_read_timeout 1d;
+            proxy_send_timeout 1d;
+            proxy_buffering off;
+        }}
+        location / {{
+            proxy_pass http://givingday;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_next_upstream error timeout http_502 http_503;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Replica:
+    number: int
+    port: int
+    env: dict
+    process: subprocess.Popen | None = None
+    restarts: int = 0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def healthy(self) -> bool:
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2).read() == b"ok"
+        except OSError:
+            return False
+
+
+def _wait_healthy(replicas: list[Replica]) -> None:
+    deadline = time.monotonic() + HEALTHY_TIMEOUT_S
+    while not all(r.healthy() for r in replicas):
+        if time.monotonic() > deadline:
+            raise SystemExit("givingday: the replicas did not answer their health checks within a minute")
+        time.sleep(0.3)
+
+
+def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None,
+                   ready_file: Path | None = None) -> int:
+    """Run until interrupted; restart a replica that dies."""
+    if not Path(NGINX).exists():
+        print("givingday: nginx is missing; `./dev` installs Debian's nginx package", file=sys.stderr)
+        return 2
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="givingday-nginx-"))
+    (workdir / "temp").mkdir(parents=True, exist_ok=True)
+    replicas = [Replica(n, free_port(), dict(env)) for n in range(1, count + 1)]
+    for replica in replicas:
+        replica.start()
+    config = workdir / "nginx.conf"
+    config.write_text(nginx_config(port, [r.port for r in replicas], workdir))
+    nginx = None
+    try:
+        _wait_healthy(replicas)
+        nginx = subprocess.Popen([NGINX, "-c", str(config), "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        if nginx.poll() is not None:
+            print(f"givingday: nginx did not start: {nginx.stderr.read()}", file=sys.stderr)
+            return 2
+        print(f"givingday: dashboard at http://localhost:{port} ({count} replicas on ports "
+              f"{', '.join(str(r.port) for r in replicas)}; nginx config {config})", flush=True)
+        if ready_file:
+            ready_file.write_text(" ".join(str(r.process.pid) for r in replicas))
+        return _supervise(replicas, nginx, ready_file)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for process in [nginx, *(r.process for r in replicas)]:
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in [nginx, *(r.process for r in replicas)]:
+            if process is not None:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def _supervise(replicas: list[Replica], nginx: subprocess.Popen, ready_file: Path | None) -> int:
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    while not stop["now"]:
+        if nginx.poll() is not None:
+            print("givingday: nginx stopped", file=sys.stderr)
+            return 1
+        for replica in replicas:
+            if replica.process.poll() is not None:  # died: start it again on the same port
+                replica.restarts += 1
+                print(f"givingday: replica {replica.number} exited ({replica.process.returncode}); "
+                      f"restarting it (restart {replica.restarts})", file=sys.stderr, flush=True)
+                replica.start()
+                if ready_file:
+                    ready_file.write_text(" ".join(str(r.process.pid) for r in replicas))
+        time.sleep(CHECK_SECONDS)
+    return 0
+
+

@@ -1,0 +1,60 @@
+"""What every viewer of the same version would compute again, computed once per process.
+
+A page re-runs whole for each viewer each time a version is published. Chart specs and map
+layers depend only on the query results they draw (the same for every viewer of a version)
+and the language, so they are kept here, keyed by a fingerprint of their inputs (a query
+frame by its content, an event by its id), in a bounded least-recently-used store.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+import polars as pl
+
+ENTRIES = 96  # about five versions of every chart and map in both languages
+
+
+def fingerprint(value) -> Hashable:
+    if isinstance(value, pl.DataFrame):
+        digest = hashlib.blake2b(value.hash_rows(seed=7).to_numpy().tobytes(), digest_size=16).hexdigest()
+        return ("frame", tuple(value.columns), value.height, digest)
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    if hasattr(value, "id"):  # an Event
+        return (type(value).__name__, value.id)
+    return repr(value)
+
+
+class Store:
+    def __init__(self, entries: int = ENTRIES):
+        self._entries, self._values, self._lock = entries, OrderedDict(), threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], object]):
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = build()  # outside the lock: two viewers may build the same once each, never wait
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._entries:
+                self._values.popitem(last=False)
+        return value
+
+
+_store = Store()
+
+
+def memoized(function: Callable) -> Callable:
+    """Cache `function`'s result by the fingerprints of its arguments."""
+    @functools.wraps(function)
+    def cached(*args, **kwargs):
+        key = (function.__module__, function.__qualname__, tuple(map(fingerprint, args)),
+               tuple(sorted((k, fingerprint(v)) for k, v in kwargs.items())))
+        return _store.get(key, lambda: function(*args, **kwargs))
+    return cached

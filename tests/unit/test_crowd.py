@@ -1,0 +1,115 @@
+"""The crowd: the load driver, `serve --replicas` behind nginx (sticky by cookie, static
+files from nginx, a dead replica restarted) and admission control, with small numbers.
+The capacity figures themselves are measured by the benchmark, not here."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+import pytest
+
+from givingday.browser import free_port, streamlit_server
+from tests.helpers import ROOT, at, gift, ingest_ok, reference_inbox, run_cli, write
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("crowd")
+    reference_inbox(root / "inbox")
+    write(root / "inbox", "donations", "donations-20220427T100000-000001.parquet",
+          [gift(f"D{i}", f"P{1 + i % 5}", 100 + i, at(27, 10, i % 60), donor=f"k{i}") for i in range(40)])
+    ingest_ok(root / "inbox", root / "warehouse")
+    return root / "warehouse"
+
+
+def _loadtest(url: str, *extra: str) -> dict:
+    result = run_cli("loadtest", "--url", url, "--format", "json", *extra, timeout=300)
+    assert result.stdout, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_load_driver_speaks_streamlit_and_reports_figures(small_warehouse):
+    with streamlit_server(small_warehouse) as url:
+        server = next(p for p in psutil.process_iter(["cmdline"])
+                      if p.info["cmdline"] and url.rsplit(":", 1)[1] in " ".join(p.info["cmdline"]))
+        report = _loadtest(url, "--page", "/boards", "--query", "lang=en", "--sessions", "3", "--duration", "6",
+                           "--every", "2", "--ramp", "1", "--server-pid", str(server.pid))
+    assert report["sessions_served"] == 3 and report["errors"] == 0, report
+    assert report["rerun_ms"]["count"] >= 3 and report["rerun_ms"]["p95"] > 0
+    assert report["first_visit_http_ms"]["p50"] > 0  # the HTML, the bundle and the health check
+    assert report["server_cpu_percent"]["mean"] is not None and report["server_rss_mb"]["max"] > 50
+
+
+def _nginx_serve(warehouse, port: int, max_sessions: int) -> subprocess.Popen:
+    env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse)}
+    process = subprocess.Popen([sys.executable, "-m", "givingday", "serve", "--replicas", "2", "--port", str(port),
+                                "--max-sessions", str(max_sessions)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise AssertionError(f"serve --replicas did not come up: {process.stderr.read()}")
+
+
+def _replicas(launcher: subprocess.Popen) -> list[psutil.Process]:
+    """The launcher's live Streamlit children (a killed one not yet reaped is left out)."""
+    alive = []
+    for child in psutil.Process(launcher.pid).children():
+        try:
+            if "streamlit" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                alive.append(child)
+        except psutil.Error:
+            continue
+    return alive
+
+
+def test_replicas_behind_nginx_share_the_crowd_admit_a_limit_and_come_back(small_warehouse):
+    port = free_port()
+    launcher = _nginx_serve(small_warehouse, port, max_sessions=2)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        static = urllib.request.urlopen(url + "/", timeout=10).read().decode()
+        asset = static.split('src="./static/', 1)[1].split('"', 1)[0]
+        answer = urllib.request.urlopen(urllib.request.Request(f"{url}/static/{asset}",
+                                                               headers={"Accept-Encoding": "gzip"}), timeout=10)
+        assert "immutable" in answer.headers["Cache-Control"]  # served by nginx, not Streamlit
+        assert answer.headers["Content-Encoding"] == "gzip"
+        assert "gd_route=" in answer.headers["Set-Cookie"]
+
+        # 2 replicas x 2 admitted each: of 16 visitors (each with its own route cookie, spread by
+        # the hash over both replicas), 4 get in and the others get the short "reload" page
+        report = _loadtest(url, "--sessions", "16", "--duration", "4", "--every", "2", "--ramp", "3")
+        assert report["errors"] == 0, report
+        assert (report["sessions_served"], report["sessions_turned_away"]) == (4, 12), report
+        assert report["sessions_by_affinity_cookie"] == 16  # each visitor its own route
+
+        replicas = _replicas(launcher)
+        assert len(replicas) == 2
+        victim = replicas[0].pid
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            pids = [p.pid for p in _replicas(launcher)]
+            if len(pids) == 2 and victim not in pids:
+                break
+            time.sleep(0.5)
+        assert victim not in [p.pid for p in _replicas(launcher)], "the launcher did not restart the replica"
+        report = _loadtest(url, "--sessions", "2", "--duration", "3", "--every", "1")
+        assert report["sessions_served"] == 2 and report["errors"] == 0, report
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(timeout=30)
+    with pytest.raises(OSError):  # nginx and the replicas are gone
+        urllib.request.urlopen(url + "/_stcore/health", timeout=2)
