@@ -1,7 +1,7 @@
 -- Every rollup's columns, declared once: the empty published state a first pass (or a
 -- rollup new to the warehouse) folds into. Money in fen; times are instants.
 create table if not exists old.rollup_minute_project_channel (minute timestamptz, project_id varchar,
-    channel varchar, public_fen bigint, donations bigint, first_gift_at timestamptz, last_gift_at timestamptz);
+    channel varchar, public_fen bigint, donations bigint);
 create table if not exists old.rollup_minute_project_pool (minute timestamptz, project_id varchar,
     pool_id varchar, kind varchar, matched_fen bigint, credits bigint);
 create table if not exists old.rollup_minute_project_donors (minute timestamptz, project_id varchar,
