@@ -21,15 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from givingday import faults
+from givingday import faults, storage
 from givingday.warehouse import Manifest, Warehouse
 
 ENV_RETENTION = "GIVINGDAY_RETENTION_MINUTES"
 DEFAULT_RETENTION_MINUTES = 15.0
 CHECKPOINT_EVERY = 100  # Delta commits between log checkpoints
+SWEEP_EVERY = 100  # reclaims between full sweeps of the tables
+TRIM_EVERY = 10  # reclaims between trims of the Delta logs
 LOG = "_delta_log"
 
 
@@ -65,11 +68,18 @@ def _version_number(path: Path) -> int | None:
 
 @dataclass
 class Reclaimer:
-    """Reclaims a warehouse's old versions; keeps the manifests it has read (a watcher
-    calls it after every pass)."""
+    """Reclaims a warehouse's old versions. A watcher calls it after every pass, so it keeps
+    the manifests it has read and a count of the kept versions referencing each data file:
+    a version leaving the window releases its files, and those no kept version still
+    references are deleted (work in proportion to one manifest, not to the warehouse). A full
+    sweep of the tables (for files a killed pass left behind) runs on the first call and every
+    SWEEP_EVERY calls; the Delta logs are trimmed every TRIM_EVERY calls."""
     warehouse: Warehouse
     minutes: float = DEFAULT_RETENTION_MINUTES
     _manifests: dict[int, Manifest] = field(default_factory=dict)
+    _references: Counter = field(default_factory=Counter)  # relative file path -> kept versions using it
+    _counted: set[int] = field(default_factory=set)
+    _calls: int = 0
 
     def _kept(self, now: dt.datetime) -> tuple[list[int], list[int]]:
         current = self.warehouse.current_version()
@@ -94,33 +104,59 @@ class Reclaimer:
                 return None
         return self._manifests[version]
 
+    def _files(self, version: int) -> list[str]:
+        manifest = self._manifest(version)
+        return [f for state in manifest.tables.values() for f in state.files] if manifest else []
+
     def run(self, now: dt.datetime | None = None) -> Reclaimed:
         now = now or dt.datetime.now(dt.UTC)
         reclaimed = Reclaimed()
         if self.warehouse.current_version() is None:
             return reclaimed
         kept, dropped = self._kept(now)
+        for version in kept:
+            if version not in self._counted:
+                self._references.update(self._files(version))
+                self._counted.add(version)
+        released = []
         for version in dropped:  # the manifest first: a reader never finds a manifest without files
+            if version in self._counted:
+                released += self._files(version)
+                self._counted.discard(version)
             for folder in ("versions", "reports"):
                 (self.warehouse.root / folder / f"{version:06d}.json").unlink(missing_ok=True)
             self._manifests.pop(version, None)
             reclaimed.versions += 1
         faults.point("versions_reclaimed")
-        pinned = {str(self.warehouse.root / f) for v in kept if (m := self._manifest(v))
-                  for state in m.tables.values() for f in state.files}
-        tables = self.warehouse.root / "tables"
-        for table in sorted(tables.iterdir()) if tables.is_dir() else []:
-            self._vacuum(table, pinned, reclaimed)
-            self._trim_log(table, reclaimed)
+        self._references.subtract(released)
+        for relative in set(released):
+            if self._references[relative] <= 0:
+                del self._references[relative]
+                self._delete(self.warehouse.root / relative, reclaimed)
+        if self._calls % SWEEP_EVERY == 0:
+            self._sweep(reclaimed)
+        if self._calls % TRIM_EVERY == 0:
+            tables = self.warehouse.root / "tables"
+            for table in sorted(tables.iterdir(), key=lambda p: p.name) if tables.is_dir() else []:
+                self._trim_log(table, reclaimed)
+        self._calls += 1
         return reclaimed
 
-    def _vacuum(self, table: Path, pinned: set[str], reclaimed: Reclaimed) -> None:
-        for path in table.rglob("*.parquet"):
-            if LOG in path.parts or str(path) in pinned:
-                continue
-            reclaimed.bytes += path.stat().st_size
+    def _delete(self, path, reclaimed: Reclaimed) -> None:
+        try:
+            size = path.stat().st_size
             path.unlink()
-            reclaimed.files += 1
+        except FileNotFoundError:
+            return
+        reclaimed.bytes += size
+        reclaimed.files += 1
+
+    def _sweep(self, reclaimed: Reclaimed) -> None:
+        """Delete every data file that no kept version references."""
+        root, tables = self.warehouse.root, self.warehouse.root / "tables"
+        for path in tables.rglob("*.parquet") if tables.is_dir() else []:
+            if LOG not in path.parts and storage.relative_to(str(path), root) not in self._references:
+                self._delete(path, reclaimed)
 
     def _trim_log(self, table: Path, reclaimed: Reclaimed) -> None:
         """Write a checkpoint every CHECKPOINT_EVERY commits; drop log entries before it."""

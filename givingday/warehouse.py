@@ -207,6 +207,13 @@ class Publisher:
     def __init__(self, warehouse: Warehouse, base: Manifest | None):
         self.warehouse, self.base = warehouse, base
         self.changed: set[str] = set()
+        self._open: dict[str, deltalake.DeltaTable] = {}  # opened once per pass, kept up to date
+
+    def _delta(self, table: str) -> deltalake.DeltaTable:
+        """The table as this pass has written it so far."""
+        if table not in self._open:
+            self._open[table] = self.warehouse.delta_table(table)
+        return self._open[table]
 
     def recover(self) -> list[str]:
         """Undo Delta commits that no published manifest names (a killed ingest)."""
@@ -231,8 +238,13 @@ class Publisher:
         path.parent.mkdir(parents=True, exist_ok=True)
         reader = data if isinstance(data, pa.RecordBatchReader) else pa.table(data)
         properties = options.pop("properties", COMPRESSED_PROPERTIES)
-        deltalake.write_deltalake(storage.delta_uri(path), reader, mode=mode, writer_properties=properties,
-                                  storage_options=storage.delta_options(path), **options)
+        opened = self._open.get(table)
+        deltalake.write_deltalake(opened if opened is not None else storage.delta_uri(path), reader, mode=mode,
+                                  writer_properties=properties,
+                                  storage_options=None if opened is not None else storage.delta_options(path),
+                                  **options)
+        if opened is not None:
+            opened.update_incremental()
         schema_file = self.warehouse.schema_file(table)
         if mode == "overwrite" or not schema_file.exists():
             schema_file.parent.mkdir(parents=True, exist_ok=True)
@@ -271,14 +283,17 @@ class Publisher:
         """
         if table not in self.changed:
             return False
-        delta = self.warehouse.delta_table(table)
+        delta = self._delta(table)
         if len(delta.file_uris()) <= max_files:
             return False
         delta.optimize.compact(writer_properties=COMPRESSED_PROPERTIES, target_size=COMPACT_TARGET_BYTES)
+        delta.update_incremental()
         return True
 
     def ensure(self, table: str, schema: pa.Schema) -> None:
         """Create an empty table if the warehouse has none by that name yet."""
+        if (self.base and table in self.base.tables) or table in self.changed:
+            return
         if not self.warehouse.is_delta_table(table):
             self._write(table, schema.empty_table(), "overwrite")
 
@@ -288,7 +303,7 @@ class Publisher:
         for path in sorted((root / "tables").iterdir(), key=lambda p: p.name):
             if path.name in tables and path.name not in self.changed:
                 continue
-            delta = self.warehouse.delta_table(path.name)
+            delta = self._delta(path.name)
             files = tuple(sorted(storage.relative_to(uri, root) for uri in delta.file_uris()))
             tables[path.name] = TableState(delta.version(), files)
         return tables
@@ -303,7 +318,7 @@ class Publisher:
     def files_so_far(self, table: str) -> list[str]:
         """The table's files as this pass has written them so far (absolute paths)."""
         if table in self.changed:
-            return [storage.file_location(uri) for uri in self.warehouse.delta_table(table).file_uris()]
+            return [storage.file_location(uri) for uri in self._delta(table).file_uris()]
         return self.base.files(table) if self.base else []
 
     def draft(self) -> Manifest:
