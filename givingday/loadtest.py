@@ -119,7 +119,7 @@ async def _session(number: int, base: str, page: str, query: str, every: float, 
             if route:
                 results.replica_sessions[route] = results.replica_sessions.get(route, 0) + 1
             page_hash, fragments, first = "", {}, True
-            while time.monotonic() < until:
+            while first or time.monotonic() < until:  # every arrival gets its first page
                 started = time.perf_counter()
                 await socket.send(_rerun(page, query, url, page_hash))
                 outcome = await _until_finished(socket, ForwardMsg, fragments)

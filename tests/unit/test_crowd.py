@@ -90,7 +90,7 @@ def test_replicas_behind_nginx_share_the_crowd_admit_a_limit_and_come_back(small
 
         # 2 replicas x 2 admitted each: of 16 visitors (each with its own route cookie, spread by
         # the hash over both replicas), 4 get in and the others get the short "reload" page
-        report = _loadtest(url, "--sessions", "16", "--duration", "4", "--every", "2", "--ramp", "3")
+        report = _loadtest(url, "--sessions", "16", "--duration", "6", "--every", "2", "--ramp", "3")
         assert report["errors"] == 0, report
         assert (report["sessions_served"], report["sessions_turned_away"]) == (4, 12), report
         assert report["sessions_by_affinity_cookie"] == 16  # each visitor its own route
