@@ -147,6 +147,7 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
     if not Path(NGINX).exists():
         print("givingday: nginx is missing; `./dev` installs Debian's nginx package", file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM at any moment: stop everything started
     workdir = Path(workdir or tempfile.mkdtemp(prefix="givingday-nginx-"))
     (workdir / "temp").mkdir(parents=True, exist_ok=True)
     replicas = [Replica(n, free_port(), dict(env)) for n in range(1, count + 1)]
@@ -181,10 +182,12 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
                     process.kill()
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def _supervise(replicas: list[Replica], nginx: subprocess.Popen, ready_file: Path | None) -> int:
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    while not stop["now"]:
+    while True:
         if nginx.poll() is not None:
             print("givingday: nginx stopped", file=sys.stderr)
             return 1
@@ -197,6 +200,5 @@ def _supervise(replicas: list[Replica], nginx: subprocess.Popen, ready_file: Pat
                 if ready_file:
                     ready_file.write_text(" ".join(str(r.process.pid) for r in replicas))
         time.sleep(CHECK_SECONDS)
-    return 0
 
 
