@@ -24,6 +24,7 @@ import duckdb
 
 from givingday import queries
 from givingday.event import load_event
+from givingday.measure import folder_mb
 from givingday.simulate import simulate
 from givingday.warehouse import Warehouse
 
@@ -174,7 +175,7 @@ def _small_passes(inbox: Path, warehouse_dir: Path, passes: int, full_seconds: f
     gifts = pl.read_parquet(sorted((inbox / "donations").glob("*.parquet"))[-2]).head(2000)
     credits = pl.read_parquet(sorted((inbox / "matches").glob("*.parquet"))[-2]).filter(
         pl.col("amount_fen") > 0).head(200)
-    size_before = _folder_mb(warehouse_dir)
+    size_before = folder_mb(warehouse_dir)
     times, rollups = [], []
     for number in range(1, passes + 1):
         later = pl.duration(hours=1, minutes=number)
@@ -195,10 +196,6 @@ def _small_passes(inbox: Path, warehouse_dir: Path, passes: int, full_seconds: f
           f"(rollups median {statistics.median(rollups[1:] or rollups):.2f} s); "
           f"1/{full_seconds / statistics.median(warm):,.0f} of the full ingest  [target: <= 1 s at scale 1, "
           f"<= 2 s at scale 20]")
-    print(f"  warehouse {size_before:.0f} MB before, {_folder_mb(warehouse_dir):.0f} MB after "
-          f"(+{(_folder_mb(warehouse_dir) - size_before) / passes:.2f} MB a pass, none reclaimed yet)")
+    print(f"  warehouse {size_before:.0f} MB before, {folder_mb(warehouse_dir):.0f} MB after "
+          f"(+{(folder_mb(warehouse_dir) - size_before) / passes:.2f} MB a pass, none reclaimed yet)")
 
-
-def _folder_mb(path: Path) -> float:
-    from givingday.replay import folder_mb
-    return folder_mb(path)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
+from givingday.measure import percentile
 from givingday.ui.i18n import t
 
 RUN_TIMEOUT_S = 60
@@ -52,11 +53,9 @@ class Results:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-def _percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))], 1)
+def _ms(values: list[float], share: float) -> float | None:
+    value = percentile(values, share)
+    return None if value is None else round(value, 1)
 
 
 def _get(url: str, headers: dict | None = None) -> tuple[bytes, list[str]]:
@@ -240,12 +239,12 @@ def loadtest(url: str, page: str, query: str, sessions: int, duration: float, ev
         "every_s": every, "ramp_s": ramp,
         "sessions_served": results.sessions_served,
         "sessions_turned_away": results.sessions_turned_away,
-        "rerun_ms": {"p50": _percentile(results.runs_ms, 0.5), "p95": _percentile(results.runs_ms, 0.95),
-                     "p99": _percentile(results.runs_ms, 0.99), "count": len(results.runs_ms)},
-        "first_page_ms": {"p50": _percentile(results.first_page_ms, 0.5),
-                          "p95": _percentile(results.first_page_ms, 0.95)},
-        "first_visit_http_ms": {"p50": _percentile(results.first_visit_ms, 0.5),
-                                "p95": _percentile(results.first_visit_ms, 0.95)},
+        "rerun_ms": {"p50": _ms(results.runs_ms, 0.5), "p95": _ms(results.runs_ms, 0.95),
+                     "p99": _ms(results.runs_ms, 0.99), "count": len(results.runs_ms)},
+        "first_page_ms": {"p50": _ms(results.first_page_ms, 0.5),
+                          "p95": _ms(results.first_page_ms, 0.95)},
+        "first_visit_http_ms": {"p50": _ms(results.first_visit_ms, 0.5),
+                                "p95": _ms(results.first_visit_ms, 0.95)},
         "reruns_per_s": round(len(results.runs_ms) / max(wall, 1e-9), 2),
         "fragment_runs": results.fragment_runs,
         "errors": sum(results.errors.values()), "error_kinds": results.errors,

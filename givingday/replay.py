@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -31,6 +30,8 @@ from pathlib import Path
 
 import psutil
 
+from givingday.measure import folder_mb, percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 EVENT_HOURS = 72
 SAMPLE_SECONDS = 10
@@ -40,24 +41,6 @@ DOCS_HEADING = "## 72-hour live replay"
 
 def _python(*args: str) -> list[str]:
     return [sys.executable, "-m", "givingday", *args]
-
-
-def folder_mb(path: Path) -> float:
-    total = 0
-    for folder, _, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.stat(os.path.join(folder, name)).st_size
-            except OSError:
-                pass  # reclaimed while we looked
-    return total / 2**20
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 @dataclass
@@ -213,10 +196,10 @@ def _report(recording: Recording, latencies: list[float], final_mb: float, singl
     fifth = max(1, len(rss) // 5)
     lines += [
         "",
-        f"- passes: {len(passes)}; duration p50 {percentile(passes, 0.5):.2f} s, p95 {percentile(passes, 0.95):.2f} s, "
+        f"- passes: {len(passes)}; duration p50 {_seconds(percentile(passes, 0.5))}, p95 {_seconds(percentile(passes, 0.95))}, "
         f"max {max(passes, default=float('nan')):.2f} s",
-        f"- file landed -> on the open overview: {len(latencies)} files, p50 {percentile(latencies, 0.5):.1f} s, "
-        f"p95 {percentile(latencies, 0.95):.1f} s, max {max(latencies, default=float('nan')):.1f} s "
+        f"- file landed -> on the open overview: {len(latencies)} files, p50 {_seconds(percentile(latencies, 0.5))}, "
+        f"p95 {_seconds(percentile(latencies, 0.95))}, max {max(latencies, default=float('nan')):.1f} s "
         f"({len(recording.seen)} versions seen on screen)",
         f"- a single-pass ingest of the same inbox: {single_mb:.0f} MB. The replay's warehouse: largest "
         f"{_largest(recording.samples):.0f} MB (ratio {_largest(recording.samples) / single_mb:.2f}), "
@@ -226,6 +209,10 @@ def _report(recording: Recording, latencies: list[float], final_mb: float, singl
         f"max {max(rss, default=0):.0f} MB",
     ]
     return "\n".join(lines)
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f} s"
 
 
 def _largest(samples: list[dict]) -> float:

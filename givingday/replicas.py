@@ -141,8 +141,7 @@ def _wait_healthy(replicas: list[Replica]) -> None:
         time.sleep(0.3)
 
 
-def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None,
-                   ready_file: Path | None = None) -> int:
+def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None) -> int:
     """Run until interrupted; restart a replica that dies."""
     if not Path(NGINX).exists():
         print("givingday: nginx is missing; `./dev` installs Debian's nginx package", file=sys.stderr)
@@ -165,9 +164,7 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
             return 2
         print(f"givingday: dashboard at http://localhost:{port} ({count} replicas on ports "
               f"{', '.join(str(r.port) for r in replicas)}; nginx config {config})", flush=True)
-        if ready_file:
-            ready_file.write_text(" ".join(str(r.process.pid) for r in replicas))
-        return _supervise(replicas, nginx, ready_file)
+        return _supervise(replicas, nginx)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -186,7 +183,7 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def _supervise(replicas: list[Replica], nginx: subprocess.Popen, ready_file: Path | None) -> int:
+def _supervise(replicas: list[Replica], nginx: subprocess.Popen) -> int:
     while True:
         if nginx.poll() is not None:
             print("givingday: nginx stopped", file=sys.stderr)
@@ -197,8 +194,6 @@ def _supervise(replicas: list[Replica], nginx: subprocess.Popen, ready_file: Pat
                 print(f"givingday: replica {replica.number} exited ({replica.process.returncode}); "
                       f"restarting it (restart {replica.restarts})", file=sys.stderr, flush=True)
                 replica.start()
-                if ready_file:
-                    ready_file.write_text(" ".join(str(r.process.pid) for r in replicas))
         time.sleep(CHECK_SECONDS)
 
 
