@@ -47,6 +47,7 @@ class Results:
     sessions_turned_away: int = 0  # shown the "too many viewers" page (admission control)
     cpu: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    replicas: dict[int, dict[str, list[float]]] = field(default_factory=dict)  # pid -> cpu, rss_mb samples
     replica_sessions: dict[str, int] = field(default_factory=dict)
 
     def error(self, kind: str) -> None:
@@ -185,27 +186,39 @@ async def _until_finished(socket, forward_msg, fragments: dict) -> dict:
                 return outcome
 
 
+def _is_replica(process: psutil.Process) -> bool:
+    try:
+        return any("streamlit" in part for part in process.cmdline()[:3])
+    except psutil.Error:
+        return False
+
+
 async def _watch_server(pid: int | None, until: float, results: Results) -> None:
+    """Once a second: CPU and RSS of the server and its children, and of each Streamlit
+    process on its own (so a run through `serve --replicas` shows how the load spread)."""
     if not pid:
         return
     try:
         server = psutil.Process(pid)
-        processes = {p.pid: p for p in [server, *server.children(recursive=True)]}
-        for process in processes.values():
-            process.cpu_percent(None)
+        processes: dict[int, psutil.Process] = {}
         while time.monotonic() < until:
+            for process in [server, *server.children(recursive=True)]:
+                if process.pid not in processes:
+                    process.cpu_percent(None)
+                    processes[process.pid] = process
             await asyncio.sleep(1.0)
-            for child in server.children(recursive=True):
-                if child.pid not in processes:
-                    child.cpu_percent(None)
-                    processes[child.pid] = child
             cpu = rss = 0.0
             for process in list(processes.values()):
                 try:
-                    cpu += process.cpu_percent(None)
-                    rss += process.memory_info().rss / 2**20
+                    process_cpu, process_rss = process.cpu_percent(None), process.memory_info().rss / 2**20
                 except psutil.Error:
                     processes.pop(process.pid, None)
+                    continue
+                cpu, rss = cpu + process_cpu, rss + process_rss
+                if _is_replica(process):
+                    samples = results.replicas.setdefault(process.pid, {"cpu": [], "rss_mb": []})
+                    samples["cpu"].append(process_cpu)
+                    samples["rss_mb"].append(process_rss)
             results.cpu.append(cpu)
             results.rss_mb.append(rss)
     except psutil.Error:
@@ -254,6 +267,11 @@ def loadtest(url: str, page: str, query: str, sessions: int, duration: float, ev
         "server_rss_mb": {"max": round(max(results.rss_mb), 1) if results.rss_mb else None,
                           "last": round(results.rss_mb[-1], 1) if results.rss_mb else None},
         "sessions_by_affinity_cookie": len(results.replica_sessions),
+        "streamlit_processes": [
+            {"pid": pid, "cpu_percent_mean": round(statistics.mean(samples["cpu"]), 1),
+             "rss_mb_max": round(max(samples["rss_mb"]), 1), "rss_mb_first": round(samples["rss_mb"][0], 1),
+             "rss_mb_last": round(samples["rss_mb"][-1], 1)}
+            for pid, samples in sorted(results.replicas.items()) if samples["cpu"]],
     }
     if output == "json":
         print(json.dumps(summary))
@@ -273,4 +291,7 @@ def loadtest(url: str, page: str, query: str, sessions: int, duration: float, ev
         if server_pid:
             print(f"  server CPU mean {summary['server_cpu_percent']['mean']}% (max "
                   f"{summary['server_cpu_percent']['max']}%), RSS max {summary['server_rss_mb']['max']} MB")
+            for process in summary["streamlit_processes"]:
+                print(f"    streamlit pid {process['pid']}: CPU mean {process['cpu_percent_mean']}%, RSS "
+                      f"{process['rss_mb_first']} -> {process['rss_mb_last']} MB (max {process['rss_mb_max']} MB)")
     return 0 if summary["errors"] == 0 else 1

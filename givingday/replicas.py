@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -32,6 +33,8 @@ from givingday.browser import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# a replica that does not answer its health check this long is killed and restarted
+HUNG_AFTER_S = float(os.environ.get("GIVINGDAY_REPLICA_HUNG_AFTER_S", 30))
 CHECK_SECONDS = 2.0
 HEALTHY_TIMEOUT_S = 60
 
@@ -119,6 +122,7 @@ class Replica:
     env: dict
     process: subprocess.Popen | None = None
     restarts: int = 0
+    unhealthy_since: float | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -183,14 +187,31 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
+def _hung(replica: Replica, now: float) -> bool:
+    """No answer to the health check for HUNG_AFTER_S in a row (a busy replica still answers:
+    the check is served by its event loop, not by a page run)."""
+    if replica.healthy():
+        replica.unhealthy_since = None
+        return False
+    replica.unhealthy_since = replica.unhealthy_since or now
+    return now - replica.unhealthy_since >= HUNG_AFTER_S
+
+
 def _supervise(replicas: list[Replica], nginx: subprocess.Popen) -> int:
     while True:
         if nginx.poll() is not None:
             print("givingday: nginx stopped", file=sys.stderr)
             return 1
         for replica in replicas:
+            now = time.monotonic()
+            if replica.process.poll() is None and _hung(replica, now):
+                print(f"givingday: replica {replica.number} has not answered its health check for "
+                      f"{HUNG_AFTER_S:g} s; killing it", file=sys.stderr, flush=True)
+                replica.process.kill()
+                replica.process.wait()
             if replica.process.poll() is not None:  # died: start it again on the same port
                 replica.restarts += 1
+                replica.unhealthy_since = None
                 print(f"givingday: replica {replica.number} exited ({replica.process.returncode}); "
                       f"restarting it (restart {replica.restarts})", file=sys.stderr, flush=True)
                 replica.start()

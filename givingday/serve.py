@@ -46,6 +46,11 @@ def _wait_for_first_version(warehouse: Warehouse, children: list[subprocess.Pope
         time.sleep(0.5)
 
 
+def _in_background() -> None:
+    """Staff work (the integrity scan, alert delivery) yields the CPU to the viewers' servers."""
+    os.nice(10)
+
+
 def _webhook_configured() -> bool:
     from givingday import staff
 
@@ -75,12 +80,12 @@ def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | No
         env[ENV_WAREHOUSE] = str(Path(warehouse).resolve())
     # the integrity scan of each version, once, for every server (flag_store.py)
     children.append(subprocess.Popen(_python("givingday", "flags", "--watch"), cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL))
+                                     stdout=subprocess.DEVNULL, preexec_fn=_in_background))
     if _webhook_configured():
         print(f"givingday: delivering alerts to the webhook every {ALERT_CHECK_SECONDS} s", flush=True)
         children.append(subprocess.Popen(_python("givingday", "alerts", "--deliver", "--every",
                                                  str(ALERT_CHECK_SECONDS)), cwd=ROOT, env=env,
-                                         stdout=subprocess.DEVNULL))
+                                         stdout=subprocess.DEVNULL, preexec_fn=_in_background))
     if max_sessions:
         env["GIVINGDAY_MAX_SESSIONS"] = str(max_sessions)
     try:

@@ -14,7 +14,7 @@ import streamlit as st
 from givingday.alerts import minutes_stale
 from givingday.event import load_event
 from givingday.ui import bigscreen as bs
-from givingday.ui import data, maps, router
+from givingday.ui import data, maps, memo, router
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang
 
@@ -46,6 +46,11 @@ st.html(bs.CSS)
 
 
 def _figures(version: int) -> dict:
+    """Every figure the scenes show, read once per version and shared by all screens."""
+    return memo.once(("bigscreen.figures", str(data.warehouse().root), version), lambda: _read_figures(version))
+
+
+def _read_figures(version: int) -> dict:
     return {
         "totals": data.query("totals", version).row(0, named=True),
         "pace": data.query("pace", version).row(0, named=True),
@@ -85,7 +90,7 @@ def _scene_html(scene: str, figures: dict, event_now: dt.datetime) -> str | None
 
 def _stale(version: int, now: dt.datetime) -> bool:
     limit = event.raw.get("bigscreen", {}).get("stale_after_minutes", 5)
-    return minutes_stale(data.warehouse().manifest(version), event, now, limit) is not None
+    return minutes_stale(data.manifest(version), event, now, limit) is not None
 
 
 def _correction(raised_fen: int) -> str:
@@ -102,12 +107,12 @@ def _correction(raised_fen: int) -> str:
     return f'<div class="bs-note">{text}</div>'
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _relief(version: int, language: str) -> str:
+def _relief(version: int) -> str:
     """The 3D district image of a version, drawn once and served to every screen."""
-    import base64
-    png = maps.district_relief_png(data.query("districts", version), event, "raised_fen")
-    return base64.b64encode(png).decode()
+    def draw() -> str:
+        import base64
+        return base64.b64encode(maps.district_relief_png(data.query("districts", version), event, "raised_fen")).decode()
+    return memo.once(("bigscreen.relief", str(data.warehouse().root), version, event.id), draw)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -134,10 +139,13 @@ def screen() -> None:
     if _stale(version, now):
         extras += f'<div class="bs-badge">{"数据更新中" if language == "zh" else "Updating"}</div>'
     if scene == "map":
-        body = bs.map_title(language) + bs.relief(_relief(version, language)) + extras
+        body = bs.map_title(language) + bs.relief(_relief(version)) + extras
         st.html(bs.frame("map", body, event, language, stamp, SCALE))
         return
-    html = bs.frame(scene, _scene_html(scene, figures, event_now) + extras, event, language, stamp, SCALE)
+    body = _scene_html(scene, figures, event_now) if scene == "countdown" else memo.once(
+        ("bigscreen.scene", str(data.warehouse().root), version, scene, language, _public_url()),
+        lambda: _scene_html(scene, figures, event_now))
+    html = bs.frame(scene, body + extras, event, language, stamp, SCALE)
     st.session_state["bs_last_frame"] = html + "\n<!--end-->"
     st.html(html)
 

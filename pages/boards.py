@@ -4,7 +4,6 @@ import polars as pl
 import streamlit as st
 
 from givingday.ui import blocks, chrome, tables, url
-from givingday.ui import format as fmt
 from givingday.ui.i18n import pick
 
 page = chrome.start("nav.boards")
@@ -48,16 +47,16 @@ def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
     board = board.sort([SORTS[sort], "project_id"], descending=[True, False], nulls_last=True)
     shown = pl.DataFrame({
         page.t("rank"): board["rank"],
-        page.t("rank_change"): board["rank_change"].map_elements(blocks.rank_move, return_dtype=pl.String),
+        page.t("rank_change"): tables.texts(board["rank_change"], blocks.rank_move),
         page.t("project"): board["name"],
-        page.t("raised"): board["raised_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
-        page.t("public"): board["public_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
-        page.t("matched"): board["matched_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("raised"): tables.yuan_texts(board["raised_fen"], page.lang),
+        page.t("public"): tables.yuan_texts(board["public_fen"], page.lang),
+        page.t("matched"): tables.yuan_texts(board["matched_fen"], page.lang),
         page.t("donations"): board["donations"],
         page.t("donors"): [page.t("under_3") if small else str(n)
                            for n, small in zip(board["donors"], board["donors_under_3"], strict=True)],
         page.t("pct_of_target"): board["pct_of_target"],
-        page.t("momentum"): board["momentum_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("momentum"): tables.yuan_texts(board["momentum_fen"], page.lang),
         page.t("category"): board["category_name_en" if page.lang == "en" else "category_name"],
         page.t("district"): board["district_name_en" if page.lang == "en" else "district_name"],
         "link": [f"./projects?project={p}" + ("&lang=en" if page.lang == "en" else "") for p in board["project_id"]],
@@ -83,12 +82,12 @@ def org_board(page: chrome.Page, filters: dict, sort: str) -> None:
     board = board.sort([key, "org_id"], descending=[True, False], nulls_last=True)
     shown = pl.DataFrame({
         page.t("rank"): board["rank"],
-        page.t("rank_change"): board["rank_change"].map_elements(blocks.rank_move, return_dtype=pl.String),
+        page.t("rank_change"): tables.texts(board["rank_change"], blocks.rank_move),
         page.t("organisation"): board["name"],
-        page.t("raised"): board["raised_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("raised"): tables.yuan_texts(board["raised_fen"], page.lang),
         page.t("donations"): board["donations"],
         page.t("projects"): board["projects"],
-        page.t("momentum"): board["momentum_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
+        page.t("momentum"): tables.yuan_texts(board["momentum_fen"], page.lang),
         page.t("district"): board["district_name_en" if page.lang == "en" else "district_name"],
     })
     st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * (board.height + 1), 560))
@@ -104,9 +103,8 @@ def district_board(page: chrome.Page, sort: str) -> None:
     shown = pl.DataFrame({
         page.t("rank"): board["rank"],
         page.t("district"): board["name_en" if page.lang == "en" else "name"],
-        page.t("raised"): board["raised_fen"].map_elements(lambda v: fmt.yuan(v, page.lang), return_dtype=pl.String),
-        page.t("per_10k"): board["raised_per_10k_residents_fen"].map_elements(lambda v: fmt.yuan(v, page.lang),
-                                                                             return_dtype=pl.String),
+        page.t("raised"): tables.yuan_texts(board["raised_fen"], page.lang),
+        page.t("per_10k"): tables.yuan_texts(board["raised_per_10k_residents_fen"], page.lang),
         page.t("donations"): board["donations"],
         page.t("projects"): board["projects"],
     })

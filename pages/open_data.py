@@ -64,7 +64,7 @@ def method(page: chrome.Page) -> None:
     st.subheader("口径与方法" if page.lang == "zh" else "Definitions and method")
     for term, meaning in DEFINITIONS[page.lang]:
         st.markdown(f"- **{term}**：{meaning}" if page.lang == "zh" else f"- **{term}**: {meaning}")
-    manifest = chrome.data.warehouse().manifest(page.version)
+    manifest = chrome.data.manifest(page.version)
     totals = page.query("totals").row(0, named=True)
     if page.lang == "zh":
         st.markdown(

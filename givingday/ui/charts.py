@@ -78,13 +78,21 @@ def cumulative_raised(timeline: pl.DataFrame, event: Event, language: str) -> al
     return (area + _marks(event, language)).properties(height=HEIGHT)
 
 
+def _picked(zh: str, en: str, language: str) -> pl.Expr:
+    """i18n.pick as an expression: the English name where there is one, else the Chinese
+    (no Python function inside polars: see tables.texts)."""
+    chinese = pl.col(zh).fill_null("")
+    if language != "en":
+        return chinese
+    return pl.when(pl.col(en).is_not_null() & (pl.col(en) != "")).then(pl.col(en)).otherwise(chinese)
+
+
 @as_spec
 def category_shares(categories: pl.DataFrame, language: str) -> alt.Chart:
     """Where does the money go? Share of raised money by category, every category listed."""
     total = max(int(categories["raised_fen"].sum()), 1)
     frame = categories.with_columns(
-        label=pl.struct("name", "name_en").map_elements(lambda r: pick(r["name"], r["name_en"], language),
-                                                        return_dtype=pl.String),
+        label=_picked("name", "name_en", language),
         share=pl.col("raised_fen") / total,
         order=pl.int_range(pl.len()))
     base = alt.Chart(frame).encode(
@@ -106,8 +114,7 @@ def category_stacked(timeline: pl.DataFrame, event: Event, language: str) -> alt
     order = {c.code: c.order for c in event.categories}
     frame = _local(timeline, "bucket_start", event).with_columns(
         value=pl.col("cumulative_raised_fen") / divisor,
-        label=pl.struct("name", "name_en").map_elements(lambda r: pick(r["name"], r["name_en"], language),
-                                                        return_dtype=pl.String),
+        label=_picked("name", "name_en", language),
         order=pl.col("category").replace_strict(order, return_dtype=pl.Int64))
     labels = [pick(c.name_zh, c.name_en, language) for c in event.categories]
     colours = [c.colour for c in event.categories]
@@ -129,8 +136,7 @@ def public_and_matched(frame: pl.DataFrame, label_zh: str, label_en: str, langua
     """How much is the donors' own money, how much match money? Stacked bars per row."""
     divisor, unit = _unit(language, (frame["public_fen"] + frame["matched_fen"]).max() or 0)
     rows = frame.with_columns(
-        label=pl.struct(label_zh, label_en).map_elements(lambda r: pick(r[label_zh], r[label_en], language),
-                                                         return_dtype=pl.String),
+        label=_picked(label_zh, label_en, language),
         order=pl.int_range(pl.len()))
     long = pl.concat([
         rows.select("label", "order", value=pl.col("public_fen") / divisor, part=pl.lit(t("public", language))),

@@ -94,7 +94,7 @@ def stamp(page: Page) -> None:
     """数据截至 4月28日 17:05 · 更新于 12秒前 — the colour turns when data is stale."""
     try:
         totals = page.query("totals").row(0, named=True)
-        manifest = data.warehouse().manifest(page.version)
+        manifest = data.manifest(page.version)
     except data.Unavailable:
         return
     as_of = totals["as_of"]

@@ -113,7 +113,7 @@ def _table(frame: pl.DataFrame, height: int | str = "auto") -> None:
 # -- freshness -------------------------------------------------------------------------
 
 def freshness(console: Console) -> None:
-    manifest = data.warehouse().manifest(console.version)
+    manifest = data.manifest(console.version)
     published = dt.datetime.fromisoformat(manifest.published_at)
     totals = console.query("totals").row(0, named=True)
     blocks.tiles([("版本 Version", str(console.version)),

@@ -1,7 +1,7 @@
 """How pages get figures: named queries on one pinned version, cached by version.
 
-All sessions share one reader per version (st.cache_resource) and one result per
-(version, query, parameters) (st.cache_data), so a rerun costs milliseconds and a new
+All sessions share one reader per version and one result per (version, query,
+parameters) (st.cache_resource), so a rerun costs milliseconds and a new
 version invalidates exactly what changed. When a query fails, the last good result of
 the same query and parameters is served, flagged, instead of an error.
 """
@@ -39,8 +39,18 @@ def published_version() -> int | None:
         return None
 
 
-# cache_resource, not cache_data: every viewer gets the same (immutable) frame, where
-# cache_data would unpickle a fresh copy on every call of every rerun
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _manifest(root: str, version: int):
+    return _warehouse(root).manifest(version)
+
+
+def manifest(version: int):
+    """The manifest of a published version (immutable, so read once per process)."""
+    return _manifest(str(resolve()), version)
+
+
+# cache_resource, not cache_data: one result per process, where cache_data would unpickle a
+# fresh copy on every call of every rerun. Callers get their own handle on it (`query`).
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
     reader = queries.reader(_warehouse(root), version)
@@ -60,7 +70,13 @@ def _last_good() -> tuple[OrderedDict, threading.Lock]:
 
 def query(name: str, version: int, **params) -> pl.DataFrame:
     """A named query's result on `version` (`staff/...` names the staff room's SQL);
-    parameters that are None are left out."""
+    parameters that are None are left out.
+
+    The result is computed once per process and every caller gets its own handle on it
+    (`clone` copies no data). A polars frame guards its columns with a lock that some
+    methods take for writing (`hash_rows` rechunks in place) while others hold it for
+    reading and wait for the GIL (`map_elements`); sessions sharing one handle deadlocked
+    the whole server under a crowd of first visits."""
     bound = tuple(sorted((k, str(v)) for k, v in params.items() if v is not None))
     root = str(resolve())
     last_good, lock = _last_good()
@@ -72,10 +88,10 @@ def query(name: str, version: int, **params) -> pl.DataFrame:
         if fallback is None:
             raise Unavailable(str(exc)) from exc
         st.session_state["served_stale"] = True
-        return fallback
+        return fallback.clone()
     with lock:
         last_good[(root, name, bound)] = frame
         last_good.move_to_end((root, name, bound))
         while len(last_good) > LAST_GOOD_ENTRIES:
             last_good.popitem(last=False)
-    return frame
+    return frame.clone()

@@ -21,7 +21,8 @@ ENTRIES = 96  # about five versions of every chart and map in both languages
 
 def fingerprint(value) -> Hashable:
     if isinstance(value, pl.DataFrame):
-        digest = hashlib.blake2b(value.hash_rows(seed=7).to_numpy().tobytes(), digest_size=16).hexdigest()
+        # on a handle of its own: hash_rows write-locks the frame it is called on (see data.query)
+        digest = hashlib.blake2b(value.clone().hash_rows(seed=7).to_numpy().tobytes(), digest_size=16).hexdigest()
         return ("frame", tuple(value.columns), value.height, digest)
     if isinstance(value, str | int | float | bool | type(None)):
         return value
@@ -48,6 +49,11 @@ class Store:
 
 
 _store = Store()
+
+
+def once(key: Hashable, build: Callable[[], object]):
+    """The value built for `key` (a tuple naming what it depends on), built at most once."""
+    return _store.get(key, build)
 
 
 def memoized(function: Callable) -> Callable:

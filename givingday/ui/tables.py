@@ -17,14 +17,24 @@ from givingday.ui import format as fmt
 from givingday.ui.i18n import t
 
 
+def texts(values: pl.Series, show) -> pl.Series:
+    """`show(value)` for every value, as a column of text. A plain loop on this thread: a
+    Python function inside a polars expression runs on polars' thread pool and needs the GIL
+    there, which under a crowd of sessions deadlocked the server (see data.query)."""
+    return pl.Series(values.name, [show(value) for value in values.to_list()], dtype=pl.String)
+
+
+def yuan_texts(values: pl.Series, language: str) -> pl.Series:
+    return texts(values, lambda v: fmt.yuan(v, language) if v is not None else "—")
+
+
 def money_columns(frame: pl.DataFrame, columns: dict[str, str], language: str) -> pl.DataFrame:
     """A display copy: the given columns renamed to their labels, fen formatted as yuan."""
     shown = {}
     for name, label in columns.items():
         values = frame[name]
         if name.endswith("_fen"):
-            values = values.map_elements(lambda v: fmt.yuan(v, language) if v is not None else "—",
-                                         return_dtype=pl.String)
+            values = yuan_texts(values, language)
         shown[label] = values
     return pl.DataFrame(shown)
 

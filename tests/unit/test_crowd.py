@@ -4,6 +4,7 @@ The capacity figures themselves are measured by the benchmark, not here."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def test_the_load_driver_speaks_streamlit_and_reports_figures(small_warehouse):
 
 
 def _nginx_serve(warehouse, port: int, max_sessions: int) -> subprocess.Popen:
-    env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse)}
+    env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), "GIVINGDAY_REPLICA_HUNG_AFTER_S": "6"}
     process = subprocess.Popen([sys.executable, "-m", "givingday", "serve", "--replicas", "2", "--port", str(port),
                                 "--max-sessions", str(max_sessions)], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -75,6 +76,17 @@ def _replicas(launcher: subprocess.Popen) -> list[psutil.Process]:
     return alive
 
 
+def _assert_replaced(launcher: subprocess.Popen, victim: psutil.Process, how: signal.Signals) -> None:
+    os.kill(victim.pid, how)
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        pids = [p.pid for p in _replicas(launcher)]
+        if len(pids) == 2 and victim.pid not in pids:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the launcher did not replace the replica after {how.name}")
+
+
 def test_replicas_behind_nginx_share_the_crowd_admit_a_limit_and_come_back(small_warehouse):
     port = free_port()
     launcher = _nginx_serve(small_warehouse, port, max_sessions=2)
@@ -97,15 +109,8 @@ def test_replicas_behind_nginx_share_the_crowd_admit_a_limit_and_come_back(small
 
         replicas = _replicas(launcher)
         assert len(replicas) == 2
-        victim = replicas[0].pid
-        os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            pids = [p.pid for p in _replicas(launcher)]
-            if len(pids) == 2 and victim not in pids:
-                break
-            time.sleep(0.5)
-        assert victim not in [p.pid for p in _replicas(launcher)], "the launcher did not restart the replica"
+        _assert_replaced(launcher, replicas[0], signal.SIGKILL)  # dies: restarted
+        _assert_replaced(launcher, _replicas(launcher)[1], signal.SIGSTOP)  # hangs: killed and restarted
         report = _loadtest(url, "--sessions", "2", "--duration", "3", "--every", "1")
         assert report["sessions_served"] == 2 and report["errors"] == 0, report
     finally:
@@ -113,3 +118,49 @@ def test_replicas_behind_nginx_share_the_crowd_admit_a_limit_and_come_back(small
         launcher.wait(timeout=30)
     with pytest.raises(OSError):  # nginx and the replicas are gone
         urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+
+
+SHARED_FRAME = """
+import threading
+import polars as pl
+from givingday.ui import charts, data, memo, tables
+
+first, second = data.query("categories", 1), data.query("categories", 1)
+assert first is not second and first.equals(second)  # one result, a handle per caller
+shared = pl.concat([first, first], rechunk=False)  # a frame in two chunks, as a page may build
+
+def viewer(number):
+    for _ in range(200):
+        memo.fingerprint(shared)  # hash_rows rechunks in place: takes the frame's lock for writing
+        charts.category_shares.__wrapped__(shared, ("zh", "en")[number % 2])  # reads it
+        tables.money_columns(shared, {"raised_fen": "raised"}, "zh").to_pandas()  # the pool, GIL held
+
+threads = [threading.Thread(target=viewer, args=(n,), daemon=True) for n in range(16)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print("done")
+"""
+
+
+def test_viewers_working_on_one_frame_never_deadlock_the_server(small_warehouse):
+    # 300 first visits at once hung a replica for good, twice: sessions shared one polars handle
+    # (hash_rows waited to write-lock it while other threads held it for reading), and Python
+    # functions inside polars expressions waited for the GIL on polars' thread pool while a
+    # thread holding the GIL waited for that pool. Each caller of data.query now gets its own
+    # handle, the chart memo fingerprints a handle of its own, and the UI runs no Python
+    # function inside polars.
+    env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(small_warehouse)}
+    try:
+        result = subprocess.run([sys.executable, "-c", SHARED_FRAME], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=90)
+    except subprocess.TimeoutExpired:
+        pytest.fail("threads working on one frame deadlocked")
+    assert result.stdout.strip() == "done", result.stderr[-2000:]
+
+
+def test_no_python_function_runs_inside_polars_in_the_web_process():
+    offenders = [f"{path.relative_to(ROOT)}:{number}" for folder in ("pages", "givingday/ui")
+                 for path in sorted((ROOT / folder).rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"\.(map_elements|map_batches|map_rows|map_groups)\(", line)]
+    assert not offenders, f"use tables.texts or an expression instead: {offenders}"
