@@ -113,7 +113,8 @@ def _staff_room(reader, warehouse: Warehouse, repeats: int) -> None:
         print(f"  {label:<40} {median:9.1f} ms  {median / base_ms:8,.0f}x totals")
 
 
-def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: int = 5) -> int:
+def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: int = 5,
+          page_seconds: float = 30) -> int:
     root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="givingday-bench-"))
     inbox, warehouse_dir = root / "inbox", root / "warehouse"
     for folder in (inbox, warehouse_dir):
@@ -157,6 +158,8 @@ def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: 
     print(f"  pandas on raw Parquet     {pandas_ms:10.2f} ms   {pandas_ms / named_ms:,.0f}x slower"
           f"  [target: >= {TARGETS['pandas_ratio']}x]")
     _small_passes(inbox, warehouse_dir, passes, seconds)
+    if page_seconds:
+        page_costs(warehouse_dir, page_seconds)
     if not keep and not workdir:
         shutil.rmtree(root, ignore_errors=True)
     return 0
@@ -199,3 +202,29 @@ def _small_passes(inbox: Path, warehouse_dir: Path, passes: int, full_seconds: f
     print(f"  warehouse {size_before:.0f} MB before, {folder_mb(warehouse_dir):.0f} MB after "
           f"(+{(folder_mb(warehouse_dir) - size_before) / passes:.2f} MB a pass, none reclaimed yet)")
 
+
+
+PAGES = ("/", "/boards", "/categories", "/districts", "/funds", "/projects", "/data", "/bigscreen")
+
+
+def page_costs(warehouse_dir: Path, seconds: float) -> None:
+    """The server's CPU for one full rerun of each page, at one viewer re-running it every
+    second (the page's timed fragments run in between, as in a browser, and are counted in)."""
+    import psutil
+
+    from givingday.browser import streamlit_server
+    from givingday.loadtest import measure
+
+    print(f"CPU of one rerun of each page (one viewer, a rerun a second for {seconds:g} s, after a warm-up):")
+    with streamlit_server(warehouse_dir) as url:
+        port = url.rsplit(":", 1)[1]
+        server = next(p for p in psutil.process_iter(["cmdline"])
+                      if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"])
+                      and port in p.info["cmdline"])
+        for page in PAGES:
+            measure(url, page, "", 1, 3, 1, 0, None)  # warm: the first visit and this version's caches
+            report = measure(url, page, "", 1, seconds, 1, 0, server.pid)
+            runs, fragments = report["rerun_ms"]["count"], report["fragment_runs"]
+            cpu_ms = report["server_cpu_seconds"] * 1000 / max(runs, 1)
+            print(f"  {page:<12} {cpu_ms:7.1f} ms CPU a rerun  (rerun p50 {report['rerun_ms']['p50']} ms; "
+                  f"{runs} reruns, {fragments} fragment runs, errors {report['errors']})", flush=True)

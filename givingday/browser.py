@@ -7,10 +7,11 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from givingday.serve import streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -28,13 +29,11 @@ def free_port() -> int:
 @contextlib.contextmanager
 def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int | None = None,
                      extra_args: list[str] | None = None):
-    """Start `streamlit run app.py` on a (free) port; yield its base URL; stop it."""
+    """Start the web server (`streamlit run server.py`) on a (free) port; yield its base URL; stop it."""
     port = port or free_port()
     env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), **(extra_env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         *(extra_args or [])],
+        streamlit_command(port, "--server.address", "127.0.0.1", *(extra_args or [])),
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:

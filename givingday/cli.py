@@ -248,7 +248,8 @@ def cmd_loadtest(args) -> int:
 
 def cmd_bench(args) -> int:
     from givingday.bench import bench
-    return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep, passes=args.passes)
+    return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep, passes=args.passes,
+                 page_seconds=args.page_seconds)
 
 
 # ---------------------------------------------------------------------------------------
@@ -333,6 +334,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=15, help="runs per query for the median")
     bench.add_argument("--keep", action="store_true", help="keep the generated data")
     bench.add_argument("--passes", type=int, default=5, help="live passes of 2,000 gifts timed at the end")
+    bench.add_argument("--page-seconds", type=float, default=30,
+                       help="time each page's reruns for this long at one viewer (0: skip)")
     bench.set_defaults(run=cmd_bench)
 
     replay_ = commands.add_parser("replay", help="the 72 hours live at high speed: pass times, publish-to-screen "

@@ -16,6 +16,7 @@ finish, a failed request), disconnects, first-visit time, and the server's CPU a
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import random
 import re
@@ -31,6 +32,7 @@ from givingday.measure import percentile
 from givingday.ui.i18n import t
 
 RUN_TIMEOUT_S = 60
+FIRST_VISITS_AT_ONCE = 256
 BUSY_TITLES = {t("busy.title", language) for language in ("zh", "en")}
 STATIC_ASSET = re.compile(r'(?:src|href)="(\./static/[^"]+\.(?:js|css))"')
 
@@ -48,6 +50,7 @@ class Results:
     cpu: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     replicas: dict[int, dict[str, list[float]]] = field(default_factory=dict)  # pid -> cpu, rss_mb samples
+    last_first_page_at: float | None = None  # time.monotonic() when the last arrival had its first page
     replica_sessions: dict[str, int] = field(default_factory=dict)
 
     def error(self, kind: str) -> None:
@@ -59,25 +62,37 @@ def _ms(values: list[float], share: float) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _get(url: str, headers: dict | None = None) -> tuple[bytes, list[str]]:
-    """The body (compressed if the server chose to) and the Set-Cookie headers."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip", **(headers or {})})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return answer.read(), answer.headers.get_all("Set-Cookie") or []
-
-
 def _first_visit(base: str, page: str, query: str) -> tuple[float, str]:
-    """HTML, static bundle and health check; returns (ms, the cookies the server set)."""
+    """HTML, static bundle and health check over one keep-alive connection, as a browser
+    reuses its connections; returns (ms, the cookies the server set)."""
     import gzip
+    import http.client
+
+    address = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port or 80, timeout=30)
+    cookie = ""
+
+    def get(path: str) -> bytes:
+        nonlocal cookie
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})})
+        answer = connection.getresponse()
+        body = answer.read()
+        if answer.status >= 400:
+            raise OSError(f"HTTP {answer.status} for {path}")
+        if not cookie:
+            cookie = "; ".join(c.split(";", 1)[0] for c in answer.headers.get_all("Set-Cookie") or [])
+        return body
 
     started = time.perf_counter()
-    html, cookies = _get(f"{base}/{page}" + (f"?{query}" if query else ""))
-    if html[:2] == b"\x1f\x8b":
-        html = gzip.decompress(html)
-    cookie = "; ".join(c.split(";", 1)[0] for c in cookies)
-    for asset in sorted(set(STATIC_ASSET.findall(html.decode("utf-8", "replace")))):
-        _get(urllib.parse.urljoin(f"{base}/", asset), {"Cookie": cookie} if cookie else None)
-    _get(f"{base}/_stcore/health", {"Cookie": cookie} if cookie else None)
+    try:
+        html = get(f"{address.path.rstrip('/')}/{page}" + (f"?{query}" if query else ""))
+        if html[:2] == b"\x1f\x8b":
+            html = gzip.decompress(html)
+        for asset in sorted(set(STATIC_ASSET.findall(html.decode("utf-8", "replace")))):
+            get(urllib.parse.urljoin(f"{address.path.rstrip('/')}/", asset))
+        get(f"{address.path.rstrip('/')}/_stcore/health")
+    finally:
+        connection.close()
     return (time.perf_counter() - started) * 1000, cookie
 
 
@@ -133,6 +148,7 @@ async def _session(number: int, base: str, page: str, query: str, every: float, 
                 elif first:
                     results.first_page_ms.append(elapsed)
                     results.sessions_served += 1
+                    results.last_first_page_at = time.monotonic()
                 else:
                     results.runs_ms.append(elapsed)
                 first = False
@@ -230,6 +246,10 @@ async def _crowd(base: str, page: str, query: str, sessions: int, duration: floa
     results = Results()
     until = time.monotonic() + ramp + duration
     rng = random.Random(7)
+    # first visits are plain HTTP in threads: as many at once as phones arriving (the default
+    # pool of a few threads queued a crowd's first visits in the driver, not in the server)
+    asyncio.get_running_loop().set_default_executor(
+        concurrent.futures.ThreadPoolExecutor(max_workers=min(FIRST_VISITS_AT_ONCE, max(sessions, 1))))
 
     async def arrive(number: int) -> None:
         await asyncio.sleep(ramp * number / max(1, sessions) if ramp else 0.0)
@@ -240,8 +260,9 @@ async def _crowd(base: str, page: str, query: str, sessions: int, duration: floa
     return results
 
 
-def loadtest(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
-             server_pid: int | None, output: str) -> int:
+def measure(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
+            server_pid: int | None) -> dict:
+    """Run the crowd; the figures of the report as a dict."""
     base = url.rstrip("/")
     page = page.strip("/")
     started = time.monotonic()
@@ -258,12 +279,15 @@ def loadtest(url: str, page: str, query: str, sessions: int, duration: float, ev
                           "p95": _ms(results.first_page_ms, 0.95)},
         "first_visit_http_ms": {"p50": _ms(results.first_visit_ms, 0.5),
                                 "p95": _ms(results.first_visit_ms, 0.95)},
+        # from the first arrival to the last arrival's first page: how long the crowd took to be served
+        "all_served_after_s": round(results.last_first_page_at - started, 1) if results.last_first_page_at else None,
         "reruns_per_s": round(len(results.runs_ms) / max(wall, 1e-9), 2),
         "fragment_runs": results.fragment_runs,
         "errors": sum(results.errors.values()), "error_kinds": results.errors,
         "disconnects": results.disconnects,
         "server_cpu_percent": {"mean": round(statistics.mean(results.cpu), 1) if results.cpu else None,
                                "max": round(max(results.cpu), 1) if results.cpu else None},
+        "server_cpu_seconds": round(sum(results.cpu) / 100, 2),  # one sample a second
         "server_rss_mb": {"max": round(max(results.rss_mb), 1) if results.rss_mb else None,
                           "last": round(results.rss_mb[-1], 1) if results.rss_mb else None},
         "sessions_by_affinity_cookie": len(results.replica_sessions),
@@ -273,6 +297,12 @@ def loadtest(url: str, page: str, query: str, sessions: int, duration: float, ev
              "rss_mb_last": round(samples["rss_mb"][-1], 1)}
             for pid, samples in sorted(results.replicas.items()) if samples["cpu"]],
     }
+    return summary
+
+
+def loadtest(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
+             server_pid: int | None, output: str) -> int:
+    summary = measure(url, page, query, sessions, duration, every, ramp, server_pid)
     if output == "json":
         print(json.dumps(summary))
     else:
@@ -282,7 +312,8 @@ def loadtest(url: str, page: str, query: str, sessions: int, duration: float, ev
         print(f"  reruns: {run['count']} ({summary['reruns_per_s']}/s)  p50 {run['p50']} ms  p95 {run['p95']} ms  "
               f"p99 {run['p99']} ms")
         print(f"  first page: p50 {first['p50']} ms  p95 {first['p95']} ms; first visit over HTTP (HTML, bundle, "
-              f"health): p50 {summary['first_visit_http_ms']['p50']} ms")
+              f"health): p50 {summary['first_visit_http_ms']['p50']} ms; every arrival served {summary['all_served_after_s']} s "
+              "after the first arrived")
         print(f"  sessions served {summary['sessions_served']}/{sessions} (turned away: "
               f"{summary['sessions_turned_away']}, by {summary['sessions_by_affinity_cookie']} route cookies); "
               f"errors {summary['errors']} "

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from givingday.browser import free_port
+from givingday.serve import streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -126,8 +127,7 @@ class Replica:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            streamlit_command(self.port, "--server.address", "127.0.0.1"),
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def healthy(self) -> bool:

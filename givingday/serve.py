@@ -2,7 +2,7 @@
 
 With --demo, three processes run side by side until interrupted: the simulator replaying
 the event in compressed time into `data/demo/inbox`, `ingest --watch` publishing versions
-into `data/demo/warehouse`, and `streamlit run app.py` reading that warehouse. The app
+into `data/demo/warehouse`, and `streamlit run server.py` reading that warehouse. The app
 itself only ever reads the warehouse named by GIVINGDAY_WAREHOUSE. When the secrets name a
 webhook (`[staff] webhook_url`), `alerts --deliver --every 60` runs beside them.
 """
@@ -30,9 +30,10 @@ def _python(*args: str) -> list[str]:
     return [sys.executable, "-m", *args]
 
 
-def streamlit_command(port: int) -> list[str]:
-    return _python("streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-                   "--server.headless", "true", "--browser.gatherUsageStats", "false")
+def streamlit_command(port: int, *extra: str) -> list[str]:
+    """One web process: the dashboard and the open-data routes (server.py) on `port`."""
+    return _python("streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
+                   "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra)
 
 
 def _wait_for_first_version(warehouse: Warehouse, children: list[subprocess.Popen]) -> None:

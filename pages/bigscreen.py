@@ -64,10 +64,13 @@ def _read_figures(version: int) -> dict:
 
 
 def _public_url() -> str:
-    configured = event.raw.get("bigscreen", {}).get("public_url")
+    """Where the QR code sends the crowd: this server (or the configured address) and the
+    configured page, /live by default (plain HTML, light for a crowd of phones)."""
+    settings = event.raw.get("bigscreen", {})
     here = (st.context.url or "").split("/bigscreen")[0]
-    return here + "/" if here.startswith("http") and "127.0.0.1" not in here and "localhost" not in here \
-        else configured or here
+    base = here + "/" if here.startswith("http") and "127.0.0.1" not in here and "localhost" not in here \
+        else settings.get("public_url") or here
+    return base.rstrip("/") + "/" + settings.get("qr_page", "")
 
 
 def _scene_html(scene: str, figures: dict, event_now: dt.datetime) -> str | None:

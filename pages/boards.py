@@ -3,14 +3,13 @@
 import polars as pl
 import streamlit as st
 
+from givingday.queries import named_query
 from givingday.ui import blocks, chrome, tables, url
 from givingday.ui.i18n import pick
 
 page = chrome.start("nav.boards")
 chrome.stamp(page)
 
-SORTS = {"raised": "raised_fen", "public": "public_fen", "matched": "matched_fen", "donations": "donations",
-         "donors": "donors", "pct": "pct_of_target", "momentum": "momentum_fen"}
 SORT_LABELS = {"raised": "raised", "public": "public", "matched": "matched", "donations": "donations",
                "donors": "donors", "pct": "pct_of_target", "momentum": "momentum"}
 
@@ -43,8 +42,7 @@ def _sort(page: chrome.Page, options: list[str]) -> str:
 
 @chrome.section
 def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
-    board = page.query("board_projects", **filters)
-    board = board.sort([SORTS[sort], "project_id"], descending=[True, False], nulls_last=True)
+    board = page.query("board_projects", **filters, sort=sort)
     shown = pl.DataFrame({
         page.t("rank"): board["rank"],
         page.t("rank_change"): tables.texts(board["rank_change"], blocks.rank_move),
@@ -63,23 +61,21 @@ def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
     })
     st.caption(f"{board.height} · " + ("名次按筹款总额；名次变化与1小时前相比。" if page.lang == "zh"
                                         else "Rank by money raised; the move is against one hour earlier."))
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * (board.height + 1), 560),
-                 column_config={
-                     "link": st.column_config.LinkColumn(" ", display_text="→"),
-                     page.t("pct_of_target"): st.column_config.ProgressColumn(
-                         page.t("pct_of_target"), format="%.0f%%", min_value=0, max_value=100),
-                 })
+    tables.show(shown, height=min(38 * (board.height + 1), 560),
+                column_config={
+                    "link": st.column_config.LinkColumn(" ", display_text="→"),
+                    page.t("pct_of_target"): st.column_config.ProgressColumn(
+                        page.t("pct_of_target"), format="%.0f%%", min_value=0, max_value=100),
+                })
     tables.downloads(board, "board_projects", page.lang)
-    args = " ".join(f"--param {k}={v}" for k, v in filters.items() if v is not None)
+    args = " ".join(f"--param {k}={v}" for k, v in {**filters, "sort": sort}.items() if v is not None)
     tables.reproduce(f"python -m givingday query board_projects {args} --format csv".replace("  ", " "), page.lang)
 
 
 @chrome.section
 def org_board(page: chrome.Page, filters: dict, sort: str) -> None:
-    board = page.query("board_orgs", **filters)
-    key = {"raised": "raised_fen", "public": "public_fen", "matched": "matched_fen", "donations": "donations",
-           "momentum": "momentum_fen", "pct": "pct_of_target"}.get(sort, "raised_fen")
-    board = board.sort([key, "org_id"], descending=[True, False], nulls_last=True)
+    orders = named_query("board_orgs").params["sort"].choices  # organisations have no donor count
+    board = page.query("board_orgs", **filters, sort=sort if sort in orders else "raised")
     shown = pl.DataFrame({
         page.t("rank"): board["rank"],
         page.t("rank_change"): tables.texts(board["rank_change"], blocks.rank_move),
@@ -90,7 +86,7 @@ def org_board(page: chrome.Page, filters: dict, sort: str) -> None:
         page.t("momentum"): tables.yuan_texts(board["momentum_fen"], page.lang),
         page.t("district"): board["district_name_en" if page.lang == "en" else "district_name"],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * (board.height + 1), 560))
+    tables.show(shown, height=min(38 * (board.height + 1), 560))
     tables.downloads(board, "board_orgs", page.lang)
 
 
@@ -108,12 +104,12 @@ def district_board(page: chrome.Page, sort: str) -> None:
         page.t("donations"): board["donations"],
         page.t("projects"): board["projects"],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * (board.height + 1), 560))
+    tables.show(shown, height=min(38 * (board.height + 1), 560))
     tables.downloads(board, "districts", page.lang)
 
 
 filters = _filters(page)
-sort = _sort(page, list(SORTS))
+sort = _sort(page, list(SORT_LABELS))
 projects_tab, orgs_tab, districts_tab = st.tabs([page.t("projects"), page.t("organisation"), page.t("district")])
 with projects_tab:
     project_board(page, filters, sort)

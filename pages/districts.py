@@ -64,7 +64,7 @@ def _table(page: chrome.Page, districts: pl.DataFrame) -> None:
         page.t("per_10k"): [fmt.yuan(v, page.lang) for v in districts["raised_per_10k_residents_fen"]],
         page.t("donations"): districts["donations"], page.t("projects"): districts["projects"],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+    tables.show(shown, height=420)
     tables.downloads(districts, "districts", page.lang)
     tables.reproduce("python -m givingday query districts --format csv", page.lang)
 

@@ -79,7 +79,7 @@ def _daily(page: chrome.Page, pool_id: str, projection: dict) -> None:
         left = fmt.yuan(max(projection["left_fen"], 0), page.lang)
         st.caption((f"今日额度剩余 {left}。" if page.lang == "zh" else f"Today's share: {left} left. ")
                    + _projection_text(page, projection))
-    st.dataframe(pl.DataFrame({
+    tables.show(pl.DataFrame({
         page.t("time"): [f"{d.month}月{d.day}日" if page.lang == "zh" else d.strftime("%-d %b") for d in shares["day"]],
         page.t("budget"): [fmt.yuan(v, page.lang) for v in shares["share_fen"]],
         page.t("matched"): [fmt.yuan(v, page.lang) for v in shares["matched_fen"]],

@@ -43,7 +43,7 @@ def downloads(page: chrome.Page) -> None:
             continue  # per-project queries are downloaded from each project's page
         with st.expander(f"{name} — {query.summary}"):
             frame = page.query(name)
-            st.dataframe(frame.head(200), hide_index=True, width="stretch", height=260)
+            tables.show(frame.head(200), height=260)
             tables.downloads(frame, name, page.lang, key=f"dl-{name}")
             tables.reproduce(f"python -m givingday query {name} --format csv", page.lang)
 

@@ -50,17 +50,17 @@ def project_page(page: chrome.Page, project_id: str) -> None:
     st.subheader("配捐来自哪里？" if page.lang == "zh" else "Where did the match money come from?")
     pools = page.query("project_pools", project=project_id)
     if pools.height:
-        st.dataframe(pl.DataFrame({
+        tables.show(pl.DataFrame({
             page.t("name"): [pick(a, b, page.lang) for a, b in zip(pools["pool_name"], pools["pool_name_en"], strict=True)],
             "kind": pools["kind"],
             page.t("matched"): [fmt.yuan_exact(v, page.lang) for v in pools["matched_fen"]],
-        }), hide_index=True, width="stretch")
+        }), )
     else:
         st.caption("暂无配捐。" if page.lang == "zh" else "No match money yet.")
 
     st.subheader("最新捐赠" if page.lang == "zh" else "Latest gifts")
     gifts = page.query("latest_gifts", project=project_id)
-    st.dataframe(pl.DataFrame({
+    tables.show(pl.DataFrame({
         page.t("time"): [fmt.local_time(v, page.event.tz, page.lang) for v in gifts["donated_at"]],
         page.t("donor"): gifts["donor_display"],
         page.t("amount"): [fmt.yuan_exact(v, page.lang) for v in gifts["amount_fen"]],

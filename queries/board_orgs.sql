@@ -3,10 +3,13 @@
 -- money of its projects. Integer fen: raised = public + matched (reversals included);
 -- momentum_fen = raised in the hour before as_of; rank by raised among all organisations;
 -- rank_change = places gained since an hour before as_of; projects = its projects in the
--- snapshot; pct_of_target = raised / the sum of its projects' targets x 100.
+-- snapshot; pct_of_target = raised / the sum of its projects' targets x 100. Order: $sort
+-- (raised, public, matched, donations, pct = pct_of_target, momentum) descending, nulls
+-- last, then org_id; the default is rank order.
 -- param: category
 -- param: district type=int
 -- param: search
+-- param: sort default=raised choices=raised|public|matched|donations|pct|momentum
 with per_org as (
     select p.org_id, count(*) as projects, sum(p.target_fen)::bigint as target_fen,
            sum(coalesce(r.public_fen, 0))::bigint as public_fen,
@@ -35,4 +38,7 @@ from ranked r left join event_districts d on d.district_adcode = r.district_adco
 where in_category
   and ($district is null or r.district_adcode = $district)
   and ($search is null or r.name ilike '%' || $search || '%')
-order by rank
+order by case $sort when 'public' then public_fen when 'matched' then matched_fen
+                   when 'donations' then donations when 'momentum' then momentum_fen
+                   when 'pct' then round(raised_fen * 100.0 / nullif(target_fen, 0), 1)
+                   else raised_fen end::double desc nulls last, org_id

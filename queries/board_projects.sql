@@ -5,12 +5,15 @@
 -- raised in the hour before as_of; rank = place by raised among all projects (1..),
 -- rank_hour_ago = the same an hour before as_of, rank_change = rank_hour_ago - rank
 -- (positive: moved up). pct_of_target = raised / target x 100. donors_under_3 marks
--- projects with 1-2 donors, whose donor count pages do not show.
+-- projects with 1-2 donors, whose donor count pages do not show. Order: $sort (raised,
+-- public, matched, donations, donors, pct = pct_of_target, momentum) descending, nulls last,
+-- then project_id; the default is rank order.
 -- param: category
 -- param: district type=int
 -- param: search
 -- param: project
 -- param: org
+-- param: sort default=raised choices=raised|public|matched|donations|donors|pct|momentum
 with money as (
     select p.project_id, coalesce(r.public_fen, 0)::bigint as public_fen,
            coalesce(r.matched_fen, 0)::bigint as matched_fen, coalesce(r.donations, 0)::bigint as donations,
@@ -40,4 +43,7 @@ where ($category is null or p.category = $category)
   and ($project is null or p.project_id = $project)
   and ($org is null or p.org_id = $org)
   and ($search is null or p.name ilike '%' || $search || '%' or o.name ilike '%' || $search || '%')
-order by r.rank
+order by case $sort when 'public' then r.public_fen when 'matched' then r.matched_fen
+                   when 'donations' then r.donations when 'donors' then r.donors
+                   when 'momentum' then r.momentum_fen when 'pct' then round(r.raised_fen * 100.0 / p.target_fen, 1)
+                   else r.raised_fen end::double desc nulls last, p.project_id

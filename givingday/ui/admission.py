@@ -1,6 +1,7 @@
 """Admission control: past GIVINGDAY_MAX_SESSIONS viewers on this server process, a new
-visitor gets a short, friendly page at once (and may reload in a minute) instead of a page
-that freezes for everyone. `serve --replicas` sets the limit per replica; unset, all enter.
+visitor gets a short, friendly page at once (with a link to /live, the plain-HTML headline
+that costs the server almost nothing, and a reload button) instead of a page that freezes
+for everyone. `serve --replicas` sets the limit per replica; unset, all enter.
 
 A session is admitted on its first run and stays admitted. The count is of admitted
 sessions still connected, read from Streamlit's session manager (pinned Streamlit).
@@ -45,5 +46,7 @@ def admit(language: str) -> None:
             return
     st.title(t("busy.title", language))
     st.write(t("busy.body", language))
-    st.link_button(t("busy.reload", language), "./" + ("?lang=en" if language == "en" else ""))
+    suffix = "?lang=en" if language == "en" else ""
+    st.link_button(t("busy.live", language), "./live" + suffix, type="primary")
+    st.link_button(t("busy.reload", language), "./" + suffix)
     st.stop()

@@ -107,7 +107,7 @@ def open_drill_down(scope: str, subject) -> None:
 
 
 def _table(frame: pl.DataFrame, height: int | str = "auto") -> None:
-    st.dataframe(output.with_iso_times(frame), hide_index=True, width="stretch", height=height)
+    tables.show(output.with_iso_times(frame), height=height)
 
 
 # -- freshness -------------------------------------------------------------------------

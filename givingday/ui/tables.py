@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 
 import polars as pl
+import pyarrow as pa
 import streamlit as st
 
 from givingday import output
 from givingday.ui import format as fmt
 from givingday.ui.i18n import t
+from givingday.ui.memo import memoized
 
 
 def texts(values: pl.Series, show) -> pl.Series:
@@ -28,6 +30,21 @@ def yuan_texts(values: pl.Series, language: str) -> pl.Series:
     return texts(values, lambda v: fmt.yuan(v, language) if v is not None else "—")
 
 
+def arrow(frame: pl.DataFrame) -> pa.Table:
+    """The frame as an Arrow table with plain (not large or view) strings, as the browser's
+    Arrow reader takes them."""
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+    return table.cast(pa.schema([pa.field(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type)
+                                 for f in table.schema]))
+
+
+def show(frame: pl.DataFrame, **options) -> None:
+    """st.dataframe of a polars frame handed over as Arrow: Streamlit converts anything else
+    through pandas on every rerun, the largest cost of a table-heavy page."""
+    st.dataframe(arrow(frame), **{"hide_index": True, "width": "stretch", **options})
+
+
+@memoized
 def money_columns(frame: pl.DataFrame, columns: dict[str, str], language: str) -> pl.DataFrame:
     """A display copy: the given columns renamed to their labels, fen formatted as yuan."""
     shown = {}
@@ -70,6 +87,6 @@ def chart_and_table(chart: dict, table: pl.DataFrame, raw: pl.DataFrame, stem: s
     with chart_tab:
         st.vega_lite_chart(chart, width="stretch")
     with table_tab:
-        st.dataframe(table, hide_index=True, width="stretch", height=height or "auto")
+        show(table, height=height or "auto")
         downloads(raw, stem, language)
         reproduce(command, language)

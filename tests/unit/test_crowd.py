@@ -164,3 +164,13 @@ def test_no_python_function_runs_inside_polars_in_the_web_process():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if re.search(r"\.(map_elements|map_batches|map_rows|map_groups)\(", line)]
     assert not offenders, f"use tables.texts or an expression instead: {offenders}"
+
+
+def test_bench_prints_the_cpu_of_one_rerun_of_every_page(small_warehouse, capsys):
+    from givingday.bench import PAGES, page_costs
+
+    page_costs(small_warehouse, 2)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "ms CPU a rerun" in line]
+    assert [line.split()[0] for line in lines] == list(PAGES)
+    for line in lines:
+        assert float(line.split()[1]) > 0 and line.endswith("errors 0)"), line

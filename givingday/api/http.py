@@ -1,0 +1,153 @@
+"""The HTTP side of the open data: Starlette routes mounted beside the dashboard (server.py).
+
+- `ETag` from the warehouse version and the request; `If-None-Match` answers 304;
+- `Cache-Control` for a CDN: a short max-age and `stale-while-revalidate`; `Last-Modified`
+  is the version's publication time;
+- CORS for embeds and scripts: any origin, GET and HEAD, no credentials;
+- errors as JSON with the right status, never a traceback: 404, 400 naming the parameter,
+  503 with `Retry-After` before the first version, 405 for other methods.
+
+An answer not yet stored is computed in a worker thread, so the event loop that also
+carries the dashboard's websockets never waits for a query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import logging
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from givingday.api import answers, describe, embed, live
+from givingday.warehouse import Warehouse, resolve
+
+MAX_AGE_S = 5
+STALE_WHILE_REVALIDATE_S = 30
+RETRY_AFTER_S = 10
+METHODS = ("GET", "HEAD")
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+        "Access-Control-Allow-Headers": "If-None-Match", "Access-Control-Expose-Headers": "ETag, Last-Modified",
+        "Access-Control-Max-Age": "86400"}
+_log = logging.getLogger(__name__)
+_warehouses: dict[str, Warehouse] = {}
+
+
+def warehouse() -> Warehouse:
+    """The warehouse the dashboard reads (GIVINGDAY_WAREHOUSE), one object per root."""
+    root = str(resolve())
+    if root not in _warehouses:
+        _warehouses[root] = Warehouse(root)
+    return _warehouses[root]
+
+
+def error(status: int, message: str, parameter: str | None = None, **headers: str) -> Response:
+    body = {"error": message, "status": status, **({"parameter": parameter} if parameter else {})}
+    return Response(json.dumps(body, ensure_ascii=False) + "\n", status, {**CORS, **headers},
+                    media_type="application/json; charset=utf-8")
+
+
+def _http_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    return email.utils.format_datetime(dt.datetime.fromisoformat(iso).astimezone(dt.UTC), usegmt=True)
+
+
+def _matches(request: Request, etag: str) -> bool:
+    wanted = request.headers.get("if-none-match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
+    return "*" in tags or etag in tags
+
+
+def respond(request: Request, made: answers.Answer, max_age: int = MAX_AGE_S) -> Response:
+    headers = {**CORS, "ETag": made.etag,
+               "Cache-Control": f"public, max-age={max_age}, stale-while-revalidate={STALE_WHILE_REVALIDATE_S}",
+               "X-Givingday-Version": str(made.version)}
+    modified = _http_date(made.published_at)
+    if modified:
+        headers["Last-Modified"] = modified
+    if _matches(request, made.etag):
+        return Response(status_code=304, headers=headers)
+    body = b"" if request.method == "HEAD" else made.body
+    response = Response(body, 200, headers, media_type=made.media_type)
+    if request.method == "HEAD":
+        response.headers["Content-Length"] = str(len(made.body))
+    return response
+
+
+async def serve(request: Request, path: str, build=None, params: dict | None = None,
+                max_age: int = MAX_AGE_S) -> Response:
+    """The answer to a GET or HEAD of /api/v1/{path} (with the request's parameters unless
+    given), from the store when it is there."""
+    if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+        return Response(status_code=204, headers=CORS)  # a CORS preflight
+    if request.method not in METHODS:
+        return error(405, f"method {request.method} is not allowed (GET or HEAD)", Allow="GET, HEAD")
+    params = dict(request.query_params) if params is None else params
+    try:
+        store = warehouse()
+        made = answers.cached(store, path, params) or await run_in_threadpool(answers.answer, store, path, params,
+                                                                               build)
+    except answers.ApiError as exc:
+        extra = {"Retry-After": str(RETRY_AFTER_S)} if exc.status == 503 else {}
+        return error(exc.status, exc.message, exc.parameter, **extra)
+    except Exception:  # never a traceback to the caller; the server log has it
+        _log.exception("api: %s failed", request.url.path)
+        return error(500, "internal error; the request was logged")
+    return respond(request, made, max_age)
+
+
+async def api_route(request: Request) -> Response:
+    return await serve(request, request.path_params["path"])
+
+
+async def api_index(request: Request) -> Response:
+    if request.method not in METHODS:
+        return error(405, f"method {request.method} is not allowed (GET or HEAD)", Allow="GET, HEAD")
+    wants_html = "text/html" in request.headers.get("accept", "") and request.query_params.get("format") != "json"
+    return describe.response(wants_html, CORS)
+
+
+async def live_json(request: Request) -> Response:
+    return await serve(request, "live.json", live.build)
+
+
+async def _page(request: Request, path: str, build, render) -> Response:
+    """An HTML page drawn from a JSON answer: the same ETag rules, one more for the language."""
+    language = "en" if request.query_params.get("lang") == "en" else "zh"
+    response = await serve(request, path, build, {"lang": language})
+    if response.status_code != 200 or request.method == "HEAD":
+        return response
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+    document = {**json.loads(response.body), "etag": headers["etag"]}
+    headers["etag"] = headers["etag"][:-1] + f'-{language}"'
+    if _matches(request, headers["etag"]):
+        return Response(status_code=304, headers=headers)
+    html = render(document, language, str(request.base_url))
+    return Response(html, 200, headers, media_type="text/html; charset=utf-8")
+
+
+async def live_page(request: Request) -> Response:
+    return await _page(request, "live.json", live.build, live.page)
+
+
+async def project_card(request: Request) -> Response:
+    project_id = request.path_params["project_id"]
+    response = await _page(request, f"embed/{project_id}.json", embed.build, embed.card)
+    response.headers["Content-Security-Policy"] = f"frame-ancestors {embed.frame_ancestors()}"
+    return response
+
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+ROUTES = [
+    Route("/api/v1", api_index, methods=ALL_METHODS),
+    Route("/api/v1/", api_index, methods=ALL_METHODS),
+    Route("/api/v1/live.json", live_json, methods=ALL_METHODS),
+    Route("/api/v1/{path:path}", api_route, methods=ALL_METHODS),
+    Route("/live", live_page, methods=ALL_METHODS),
+    Route("/embed/projects/{project_id}", project_card, methods=ALL_METHODS),
+]
