@@ -114,7 +114,7 @@ def _staff_room(reader, warehouse: Warehouse, repeats: int) -> None:
 
 
 def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: int = 5,
-          page_seconds: float = 30) -> int:
+          page_seconds: float = 30, api_seconds: float = 10) -> int:
     root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="givingday-bench-"))
     inbox, warehouse_dir = root / "inbox", root / "warehouse"
     for folder in (inbox, warehouse_dir):
@@ -160,6 +160,9 @@ def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: 
     _small_passes(inbox, warehouse_dir, passes, seconds)
     if page_seconds:
         page_costs(warehouse_dir, page_seconds)
+    if api_seconds:
+        from givingday.bench_api import api_throughput
+        api_throughput(warehouse_dir, api_seconds)
     if not keep and not workdir:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -249,7 +249,7 @@ def cmd_loadtest(args) -> int:
 def cmd_bench(args) -> int:
     from givingday.bench import bench
     return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep, passes=args.passes,
-                 page_seconds=args.page_seconds)
+                 page_seconds=args.page_seconds, api_seconds=args.api_seconds)
 
 
 # ---------------------------------------------------------------------------------------
@@ -336,6 +336,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--passes", type=int, default=5, help="live passes of 2,000 gifts timed at the end")
     bench.add_argument("--page-seconds", type=float, default=30,
                        help="time each page's reruns for this long at one viewer (0: skip)")
+    bench.add_argument("--api-seconds", type=float, default=10,
+                       help="wrk each open-data case for this long (0: skip)")
     bench.set_defaults(run=cmd_bench)
 
     replay_ = commands.add_parser("replay", help="the 72 hours live at high speed: pass times, publish-to-screen "

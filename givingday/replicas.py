@@ -69,6 +69,7 @@ http {{
     gzip_comp_level 5;
     gzip_min_length 1024;
     gzip_types text/css application/javascript text/javascript application/json image/svg+xml text/plain;
+    proxy_cache_path {temp}/cache levels=1 keys_zone=givingday_api:10m max_size=200m inactive=10m use_temp_path=off;
 
     # a visitor's route: the cookie once set, else a fresh random id (set on the answer)
     map $cookie_gd_route $gd_route {{
@@ -92,6 +93,22 @@ http {{
             alias {static}/static/;
             add_header Cache-Control "public, max-age=31536000, immutable";
             add_header Set-Cookie "gd_route=$gd_route; Path=/; HttpOnly; SameSite=Lax" always;
+        }}
+        # the open data, /live and the embed cards: each answer cached here for the max-age the
+        # server gives it (one request a version reaches a replica); no route cookie on them
+        location ~ ^/(api/v1/|live$|embed/) {{
+            proxy_pass http://givingday;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header Accept-Encoding "";
+            proxy_cache givingday_api;
+            proxy_cache_key $request_method$request_uri;
+            proxy_cache_lock on;
+            proxy_cache_revalidate on;
+            proxy_cache_background_update on;
+            proxy_cache_use_stale updating error timeout;
+            add_header X-Cache $upstream_cache_status;
         }}
         location /_stcore/stream {{
             proxy_pass http://givingday;

@@ -66,6 +66,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "live.dashboard": ("完整数据看板", "The full dashboard"),
     "live.open_data": ("开放数据", "Open data"),
     "live.refresh": ("每5秒自动更新", "Updates itself every 5 seconds"),
+    "data.api": ("开放数据接口（JSON/CSV，每条路由的说明）：", "The open-data API (JSON/CSV, every route described):"),
+    "data.live": ("轻量实时页：", "The light live page:"),
     "embed.of_target": ("目标完成", "of target"),
     "embed.more": ("查看项目", "See the project"),
     "city_wide": ("市级", "City-wide"),
