@@ -5,8 +5,10 @@
   hash of that cookie, so a session stays on its replica (not by client address: a whole
   campus behind one NAT would land on one replica).
 - nginx serves Streamlit's static frontend (`/static/…`, content-hashed file names) from
-  disk itself, compressed, with a year-long immutable cache; only the HTML, the health
-  check and the websocket reach Streamlit.
+  disk itself, with a year-long immutable cache: a copy made at start beside its config,
+  each text file also gzip-compressed once (`gzip_static`), so a crowd's first visits cost
+  nginx a file send each, not a compression; only the HTML, the health check, the
+  websocket and the open data reach Streamlit (the open data through nginx's cache).
 - WebSocket upgrade with day-long read timeouts (a viewer's session is long-lived); a
   replica that fails is taken out for a few seconds by nginx and its viewers' browsers
   reconnect to another one.
@@ -18,6 +20,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import signal
@@ -46,9 +49,24 @@ def streamlit_static() -> Path:
     return Path(streamlit.__file__).parent / "static"
 
 
-def nginx_config(port: int, replica_ports: list[int], workdir: Path, listen: str = "0.0.0.0") -> str:
+COMPRESSED_SUFFIXES = (".js", ".css", ".json", ".svg", ".html", ".txt", ".map", ".ttf")
+
+
+def precompressed_static(workdir: Path) -> Path:
+    """Streamlit's static folder copied under `workdir`, with a .gz beside each text file."""
+    target = workdir / "static"
+    if not target.exists():
+        shutil.copytree(streamlit_static(), target)
+        for path in target.rglob("*"):
+            if path.suffix in COMPRESSED_SUFFIXES and path.is_file():
+                path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 6, mtime=0))
+    return target
+
+
+def nginx_config(port: int, replica_ports: list[int], workdir: Path, listen: str = "0.0.0.0",
+                 static: Path | None = None) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=2 fail_timeout=5s;" for p in replica_ports)
-    static = streamlit_static()
+    static = static or streamlit_static()
     temp = workdir / "temp"
     return f"""# written by `python -m givingday serve --replicas` (givingday/replicas.py)
 worker_processes auto;
@@ -91,6 +109,7 @@ http {{
 
         location /static/ {{
             alias {static}/static/;
+            gzip_static on;
             add_header Cache-Control "public, max-age=31536000, immutable";
             add_header Set-Cookie "gd_route=$gd_route; Path=/; HttpOnly; SameSite=Lax" always;
         }}
@@ -174,7 +193,7 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
     for replica in replicas:
         replica.start()
     config = workdir / "nginx.conf"
-    config.write_text(nginx_config(port, [r.port for r in replicas], workdir))
+    config.write_text(nginx_config(port, [r.port for r in replicas], workdir, static=precompressed_static(workdir)))
     nginx = None
     try:
         _wait_healthy(replicas)

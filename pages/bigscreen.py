@@ -135,7 +135,8 @@ def screen() -> None:
         return
     as_of = figures["totals"]["as_of"]
     event_now = now if event.start <= now < event.end else as_of
-    available = [s for s in SCENES if s != "countdown" or bs.countdown(event_now, event, language)]
+    # a list whose scenes have nothing to show now falls back to the hero (never an empty rotation)
+    available = [s for s in SCENES if s != "countdown" or bs.countdown(event_now, event, language)] or ["hero"]
     scene = available[int(time.time() // ROTATE) % len(available)]
     stamp = f'{"数据截至" if language == "zh" else "as of"} {fmt.local_time(as_of, event.tz, language)}'
     extras = _correction(figures["totals"]["raised_fen"])

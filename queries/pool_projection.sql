@@ -4,8 +4,12 @@
 -- _30 and _60 = payments per minute over the last 10, 30 and 60 minutes before as_of.
 -- minutes_left = left_fen / the 30-minute pace; minutes_left_low and _high use the faster
 -- and slower of the 10- and 60-minute paces (the uncertainty band). Null when nothing is
--- being paid. opens_at: today's opening time of a daily share (null for other pools).
+-- being paid. opens_at, closes_at: today's opening and closing time of a daily share (null for
+-- other pools). runs_out_at = as_of + minutes_left. lasts = the money outlasts what is left of
+-- its time (today's share past closes_at, another pool past the event's end) or nothing is
+-- being paid: screens then say "enough for today" / "enough to the end", never a date past it.
 with now as (select as_of from rollup_totals),
+ends as (select ends_at from event_info),
 today as (select s.* from event_pool_shares s, now where s.day = cast(now.as_of as date)),
 paid_total as (select pool_id, sum(matched_fen) as fen from rollup_minute_pool group by pool_id),
 paid_today as (
@@ -21,7 +25,7 @@ pace as (
     from rollup_minute_pool m, now group by m.pool_id
 ),
 left_now as (
-    select p.pool_id, p.name, p.name_en, p.budget_fen, t.share_fen, t.opens_at,
+    select p.pool_id, p.name, p.name_en, p.budget_fen, t.share_fen, t.opens_at, t.closes_at,
            case when t.pool_id is not null then t.share_fen - coalesce(pt.fen, 0)
                 else p.budget_fen - coalesce(pa.fen, 0) end::bigint as left_fen
     from event_pools p left join today t using (pool_id)
@@ -36,6 +40,10 @@ select l.pool_id, l.name, l.name_en, l.budget_fen, l.share_fen, l.opens_at, l.le
            as minutes_left_low,
        case when least(pace_10, pace_60) > 0 then round(greatest(l.left_fen, 0) / least(pace_10, pace_60)) end::bigint
            as minutes_left_high,
-       (select as_of from now) as as_of
+       (select as_of from now) as as_of, l.closes_at,
+       case when pace_30 > 0 then (select as_of from now)
+            + to_minutes(round(greatest(l.left_fen, 0) / pace_30)::bigint) end as runs_out_at,
+       coalesce(pace_30, 0) <= 0 or (select as_of from now) + to_minutes(round(greatest(l.left_fen, 0) / pace_30)::bigint)
+           >= coalesce(l.closes_at, (select ends_at from ends)) as lasts
 from left_now l left join pace using (pool_id)
 order by l.pool_id

@@ -7,7 +7,7 @@ Served as JSON (`?format=json`, or any client that does not ask for HTML) and as
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import lru_cache
 from html import escape
 
 from starlette.responses import Response
@@ -76,7 +76,7 @@ def _route(root: str, route: Route) -> dict:
     return entry
 
 
-@cache
+@lru_cache(maxsize=4)
 def _document(root: str, version: int | None) -> dict:
     routes = [_route(root, route) for route in ROUTES.values()]
     for part, (query_name, accepted) in PROJECT_ROUTES.items():

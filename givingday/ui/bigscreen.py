@@ -16,7 +16,7 @@ import polars as pl
 
 from givingday.event import Event
 from givingday.ui import format as fmt
-from givingday.ui.blocks import rank_move
+from givingday.ui.blocks import outlasts, rank_move
 from givingday.ui.i18n import pick
 
 SCENES = ("hero", "top10", "map", "funds", "categories", "ticker", "qr", "countdown")
@@ -174,6 +174,9 @@ def _fund_status(projection: dict, event: Event, language: str) -> str:
     minutes = projection.get("minutes_left")
     if minutes is None:
         return ""
+    enough = outlasts(projection, language)
+    if enough:
+        return enough
     hours, rest = divmod(int(minutes), 60)
     left = f"{hours}小时{rest}分" if language == "zh" else f"{hours} h {rest} min"
     return f"约{left}后用完" if language == "zh" else f"runs out in about {left}"

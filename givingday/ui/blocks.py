@@ -43,6 +43,15 @@ def swatch_legend(items: list[tuple[str, str]]) -> None:
         + "</div>")
 
 
+def outlasts(projection: dict, language: str) -> str | None:
+    """The words for a pool whose money outlasts its day (a daily share) or the event (the
+    query's `lasts`, while money is being paid), else None: the one rule for /funds and the
+    big screen, so no screen projects a run-out time past the pool's own end."""
+    if not projection.get("lasts") or projection.get("minutes_left") is None:
+        return None
+    return t("funds.enough_today" if projection.get("share_fen") is not None else "funds.enough_to_end", language)
+
+
 def rank_move(change: int | None) -> str:
     if change is None or change == 0:
         return "–"

@@ -66,6 +66,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "live.dashboard": ("完整数据看板", "The full dashboard"),
     "live.open_data": ("开放数据", "Open data"),
     "live.refresh": ("每5秒自动更新", "Updates itself every 5 seconds"),
+    "funds.enough_today": ("今日额度充足", "enough for today"),
+    "funds.enough_to_end": ("额度足够用到活动结束", "enough to the end of the event"),
     "data.api": ("开放数据接口（JSON/CSV，每条路由的说明）：", "The open-data API (JSON/CSV, every route described):"),
     "data.live": ("轻量实时页：", "The light live page:"),
     "embed.of_target": ("目标完成", "of target"),

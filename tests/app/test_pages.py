@@ -114,3 +114,21 @@ def test_district_map_draws_all_38_districts(monkeypatch, fixture_warehouse):
     assert len(features) == 38
     assert {f["properties"]["adcode"] for f in features} == {d.adcode for d in __import__(
         "givingday.event", fromlist=["load_event"]).load_event().districts}
+
+
+@pytest.mark.parametrize("scenes", ["hero", "top10", "map", "funds", "categories", "ticker", "qr", "countdown",
+                                    "countdown,countdown", "nonsense"])
+def test_the_big_screen_always_shows_a_scene(scenes, monkeypatch, fixture_warehouse):
+    # a list whose scenes have nothing to show now (the countdown off its evening) falls back
+    # to the hero; it used to divide by an empty rotation and show Streamlit's error box
+    app = _open(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes=scenes, rotate="600")
+    assert not app.exception
+    shown = "\n".join(str(getattr(e, "proto", "")) for e in app.main)
+    assert "data-scene=" in shown
+
+
+def test_the_big_screen_without_data_shows_the_title_card(monkeypatch, tmp_path):
+    app = _open(monkeypatch, tmp_path / "empty", "pages/bigscreen.py", scenes="countdown")
+    assert not app.exception
+    shown = "\n".join(str(getattr(e, "proto", "")) for e in app.main)
+    assert "waiting" in shown and "数据即将发布" in shown  # the event's name above, "figures coming soon"
