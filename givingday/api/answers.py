@@ -66,7 +66,7 @@ ROUTES = {route.name: route for route in (
     Route("corrections", "corrections"),
 )}
 PROJECT_ROUTES = {  # projects/{project_id}[/part]: part -> (query, request parameters)
-    "": ("board_projects", {}),
+    "": ("board_projects", {}),  # JSON: with "timeline" (parameter grain) and "pools" beside "rows"
     "timeline": ("project_timeline", {"grain": "grain"}),
     "pools": ("project_pools", {}),
 }
@@ -195,8 +195,14 @@ def _project(reader: queries.VersionReader, project_id: str, part: str, params: 
         raise ApiError(404, f"unknown route /api/v1/projects/{project_id}/{part}")
     if _run(reader, "board_projects", {}, {}, fixed={"project": project_id}).is_empty():
         raise ApiError(404, f"unknown project {project_id!r}")
-    query, accepted = PROJECT_ROUTES[part]
-    return _run(reader, query, accepted, params, fixed={"project": project_id})
+    if part:
+        query, accepted = PROJECT_ROUTES[part]
+        return _run(reader, query, accepted, params, fixed={"project": project_id})
+    # the project itself, with its timeline and its pools (JSON; the CSV is the project's row)
+    fixed = {"project": project_id}
+    return {"rows": _run(reader, "board_projects", {}, {}, fixed=fixed),
+            "timeline": _run(reader, "project_timeline", {"grain": "grain"}, params, fixed=fixed),
+            "pools": _run(reader, "project_pools", {}, {}, fixed=fixed)}
 
 
 def _run(reader: queries.VersionReader, name: str, accepted: Mapping[str, str], given: Mapping[str, str],

@@ -81,7 +81,14 @@ def _document(root: str, version: int | None) -> dict:
     routes = [_route(root, route) for route in ROUTES.values()]
     for part, (query_name, accepted) in PROJECT_ROUTES.items():
         path = "/api/v1/projects/{project_id}" + (f"/{part}" if part else "")
-        routes.append(_entry(root, path, query_name, dict(accepted), note="404 for an unknown project."))
+        note = "404 for an unknown project."
+        if not part:
+            note += (" The JSON also carries timeline (the rows of project_timeline, parameter grain) and pools "
+                     "(the rows of project_pools); the CSV is the project's row.")
+        entry = _entry(root, path, query_name, dict(accepted), note=note)
+        if not part:
+            entry["parameters"] = _parameters(queries.named_query("project_timeline"), {"grain": "grain"})
+        routes.append(entry)
     routes.append({"path": "/api/v1/versions/current", "formats": list(FORMATS), "parameters": [],
                    "summary": "The published version: version, as_of (data complete up to) and published_at.",
                    "caveats": "Poll this (or use ETags) to know when new figures are out.",

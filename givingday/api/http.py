@@ -111,7 +111,7 @@ async def api_index(request: Request) -> Response:
     if request.method not in METHODS:
         return error(405, f"method {request.method} is not allowed (GET or HEAD)", Allow="GET, HEAD")
     wants_html = "text/html" in request.headers.get("accept", "") and request.query_params.get("format") != "json"
-    return describe.response(wants_html, CORS)
+    return await run_in_threadpool(describe.response, wants_html, CORS)  # runs queries once a version
 
 
 async def live_json(request: Request) -> Response:

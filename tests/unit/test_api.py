@@ -90,6 +90,9 @@ def test_every_route_answers_the_named_queries_to_the_fen(site):
     for part, (query, _) in PROJECT_ROUTES.items():
         document = _json(f"{url}/api/v1/projects/P1{'/' + part if part else ''}.json")
         _same_figures(document["rows"], _expected(warehouse, query, project="P1"))
+    project = _json(f"{url}/api/v1/projects/P1.json?grain=minute")
+    _same_figures(project["timeline"], _expected(warehouse, "project_timeline", project="P1", grain="minute"))
+    _same_figures(project["pools"], _expected(warehouse, "project_pools", project="P1"))
     status, headers, body = _get(f"{url}/api/v1/projects.csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(body.decode())))
