@@ -188,6 +188,7 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
         return 2
     signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM at any moment: stop everything started
     workdir = Path(workdir or tempfile.mkdtemp(prefix="givingday-nginx-"))
+    workdir.chmod(0o755)  # nginx's workers (user nobody when started by root) use its cache and static copy
     (workdir / "temp").mkdir(parents=True, exist_ok=True)
     replicas = [Replica(n, free_port(), dict(env)) for n in range(1, count + 1)]
     for replica in replicas:

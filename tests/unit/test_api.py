@@ -198,3 +198,25 @@ def test_the_server_serves_the_frontend_files_compressed_from_memory(site):
     status, _, body = _get(f"{url}/static/../../../etc/passwd")
     assert status in (400, 404) and b"root:" not in body  # nothing outside Streamlit's static folder
 
+
+
+def test_the_server_sends_without_nagles_delay():
+    import socket
+
+    from givingday.api import nodelay
+
+    class Protocol:
+        def connection_made(self, transport):
+            self.transport = transport
+
+    class Transport:
+        def __init__(self, connection):
+            self.connection = connection
+
+        def get_extra_info(self, name):
+            return self.connection if name == "socket" else None
+
+    nodelay._patch(Protocol)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as connection:
+        Protocol().connection_made(Transport(connection))
+        assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1

@@ -99,6 +99,9 @@ def test_replicas_behind_nginx_share_the_crowd_admit_a_limit_and_come_back(small
         assert "immutable" in answer.headers["Cache-Control"]  # served by nginx, not Streamlit
         assert answer.headers["Content-Encoding"] == "gzip"
         assert "gd_route=" in answer.headers["Set-Cookie"]
+        for attempt in ("MISS", "HIT"):  # the open data through nginx's cache, without a route cookie
+            api = urllib.request.urlopen(f"{url}/api/v1/totals.json", timeout=10)
+            assert api.status == 200 and api.headers["X-Cache"] == attempt and "Set-Cookie" not in api.headers
 
         # 2 replicas x 2 admitted each: of 16 visitors (each with its own route cookie, spread by
         # the hash over both replicas), 4 get in and the others get the short "reload" page
