@@ -181,6 +181,24 @@ def _wait_healthy(replicas: list[Replica]) -> None:
         time.sleep(0.3)
 
 
+WARM_PAGES = ("/", "/boards", "/categories", "/districts", "/funds", "/data", "/bigscreen")
+
+
+def _warm(replicas: list[Replica]) -> None:
+    """One visit of each public page on each replica before nginx lets the crowd in, so the
+    first visitors do not all wait for one version's queries and chart specs to be built."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from givingday.loadtest import measure
+
+    def visit(replica: Replica) -> None:
+        for page in WARM_PAGES:
+            measure(f"http://127.0.0.1:{replica.port}", page, "", 1, 0, 1, 0, None)
+
+    with ThreadPoolExecutor(len(replicas)) as pool:
+        list(pool.map(visit, replicas))
+
+
 def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None) -> int:
     """Run until interrupted; restart a replica that dies."""
     if not Path(NGINX).exists():
@@ -198,6 +216,7 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
     nginx = None
     try:
         _wait_healthy(replicas)
+        _warm(replicas)
         nginx = subprocess.Popen([NGINX, "-c", str(config), "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
         time.sleep(0.5)
         if nginx.poll() is not None:
