@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape
+from urllib.parse import quote
 
 from givingday import queries
 from givingday.api.answers import ApiError, public
@@ -52,10 +53,11 @@ a{color:#0b5cad}a:focus-visible{outline:3px solid #0b5cad;outline-offset:2px}
 """
 
 
-def card(document: dict, language: str, base_url: str) -> str:
+def card(document: dict, language: str) -> str:
     x = document["text"]
     project_id = document["project"][0]["project_id"]
-    link = f"{base_url.rstrip('/')}/projects?project={escape(project_id)}" + ("&amp;lang=en" if language == "en" else "")
+    # relative to the card's own address (never the request's Host header, which a cache may share)
+    link = f"../../projects?project={quote(project_id)}" + ("&amp;lang=en" if language == "en" else "")
     width = min(100.0, float(x["pct"].rstrip("%")))
     figures = "".join(f"<div><dt>{escape(label)}</dt><dd>{escape(x[key])}</dd></div>" for label, key in (
         (t("embed.of_target", language), "pct"), (t("donors", language), "donors"), (t("matched", language), "matched")))

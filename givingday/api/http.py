@@ -35,7 +35,7 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
         "Access-Control-Max-Age": "86400"}
 _log = logging.getLogger(__name__)
 _warehouses: dict[str, Warehouse] = {}
-_pages: dict[tuple, str] = {}  # drawn HTML by (route, answer ETag, language, base URL), oldest first out
+_pages: dict[tuple, str] = {}  # drawn HTML by (route, answer ETag, language), oldest first out
 STORED_PAGES = 256
 
 
@@ -125,14 +125,14 @@ async def _page(request: Request, path: str, build, render) -> Response:
     if response.status_code != 200 or request.method == "HEAD":
         return response
     headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
-    answer_etag, base = headers["etag"], str(request.base_url)
+    answer_etag = headers["etag"]
     headers["etag"] = answer_etag[:-1] + f'-{language}"'
     if _matches(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
-    key = (path, answer_etag, language, base)
+    key = (path, answer_etag, language)
     html = _pages.get(key)
     if html is None:
-        html = render({**json.loads(response.body), "etag": answer_etag}, language, base)
+        html = render({**json.loads(response.body), "etag": answer_etag}, language)
         _pages[key] = html
         while len(_pages) > STORED_PAGES:
             _pages.pop(next(iter(_pages)))

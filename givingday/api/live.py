@@ -118,7 +118,7 @@ def _items(rows: list, pools: bool) -> str:
                    f'<span class="m">{escape(raised)}</span></li>' for rank, name, raised in rows)
 
 
-def page(document: dict, language: str, base_url: str) -> str:
+def page(document: dict, language: str) -> str:
     """The whole page for one version and language (a few KB)."""
     x = document["text"]
     suffix = "?lang=en" if language == "en" else ""

@@ -185,7 +185,7 @@ def test_the_live_page_and_the_embed_card_are_small_plain_html(site):
     assert [r["project_id"] for r in live["top"]] == [r["project_id"] for r in _expected(warehouse, "board_projects")][:10]
     status, headers, body = _get(f"{url}/embed/projects/P1")
     assert status == 200 and "frame-ancestors *" in headers["Content-Security-Policy"]
-    assert "P1" in body.decode() and "projects?project=P1" in body.decode()
+    assert "P1" in body.decode() and 'href="../../projects?project=P1"' in body.decode()
 
 
 def test_the_server_serves_the_frontend_files_compressed_from_memory(site):
