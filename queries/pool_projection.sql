@@ -30,20 +30,24 @@ left_now as (
                 else p.budget_fen - coalesce(pa.fen, 0) end::bigint as left_fen
     from event_pools p left join today t using (pool_id)
     left join paid_today pt using (pool_id) left join paid_total pa using (pool_id)
+),
+projected as (
+    select l.*, pace.pace_10, pace.pace_30, pace.pace_60,
+           case when pace_30 > 0 then round(greatest(l.left_fen, 0) / pace_30) end::bigint as minutes_left
+    from left_now l left join pace using (pool_id)
 )
-select l.pool_id, l.name, l.name_en, l.budget_fen, l.share_fen, l.opens_at, l.left_fen,
+select pool_id, name, name_en, budget_fen, share_fen, opens_at, left_fen,
        round(coalesce(pace_10, 0)) ::bigint as burn_fen_per_min_10,
        round(coalesce(pace_30, 0))::bigint as burn_fen_per_min_30,
        round(coalesce(pace_60, 0))::bigint as burn_fen_per_min_60,
-       case when pace_30 > 0 then round(greatest(l.left_fen, 0) / pace_30) end::bigint as minutes_left,
-       case when greatest(pace_10, pace_60) > 0 then round(greatest(l.left_fen, 0) / greatest(pace_10, pace_60)) end::bigint
+       minutes_left,
+       case when greatest(pace_10, pace_60) > 0 then round(greatest(left_fen, 0) / greatest(pace_10, pace_60)) end::bigint
            as minutes_left_low,
-       case when least(pace_10, pace_60) > 0 then round(greatest(l.left_fen, 0) / least(pace_10, pace_60)) end::bigint
+       case when least(pace_10, pace_60) > 0 then round(greatest(left_fen, 0) / least(pace_10, pace_60)) end::bigint
            as minutes_left_high,
-       (select as_of from now) as as_of, l.closes_at,
-       case when pace_30 > 0 then (select as_of from now)
-            + to_minutes(round(greatest(l.left_fen, 0) / pace_30)::bigint) end as runs_out_at,
-       coalesce(pace_30, 0) <= 0 or (select as_of from now) + to_minutes(round(greatest(l.left_fen, 0) / pace_30)::bigint)
-           >= coalesce(l.closes_at, (select ends_at from ends)) as lasts
-from left_now l left join pace using (pool_id)
-order by l.pool_id
+       (select as_of from now) as as_of, closes_at,
+       runs_out_at, coalesce(runs_out_at >= coalesce(closes_at, (select ends_at from ends)), true) as lasts
+from (select *, case when minutes_left is not null  -- least() would ignore a null
+                     then (select as_of from now) + to_minutes(least(minutes_left, 100000000)) end as runs_out_at
+      from projected)
+order by pool_id
