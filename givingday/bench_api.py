@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from givingday.browser import free_port, streamlit_server
+from givingday.browser import free_port, streamlit_server, wait_healthy
 from givingday.serve import ROOT
 
 CONNECTIONS = 50
@@ -92,15 +92,8 @@ def api_throughput(warehouse_dir: Path, seconds: float) -> None:
                                  "--warehouse", str(warehouse_dir)], cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                _etag(f"{base}/api/v1/live.json")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+        if not wait_healthy(base, 90, launcher):
+            raise RuntimeError("serve --replicas 1 did not come up")
         _cases(base, seconds, "nginx proxy_cache")
     finally:
         launcher.terminate()

@@ -26,6 +26,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, seconds: float, process: subprocess.Popen | None = None) -> bool:
+    """Whether `url` answers its health check within `seconds` (False at once if `process` exits)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return True
+        except OSError:
+            pass
+        if process is not None and process.poll() is not None:
+            return False
+        time.sleep(0.3)
+    return False
+
+
 @contextlib.contextmanager
 def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int | None = None,
                      extra_args: list[str] | None = None):
@@ -37,16 +52,8 @@ def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int |
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {process.stdout.read() if process.stdout else ''}")
-            time.sleep(0.3)
+        if not wait_healthy(url, 60, process):
+            raise RuntimeError(f"streamlit did not start: {process.stdout.read() if process.stdout else ''}")
         yield url
     finally:
         process.terminate()

@@ -19,8 +19,7 @@ def _projection_text(page: chrome.Page, row: dict) -> str:
     enough = blocks.outlasts(row, page.lang)
     if enough:
         rate = fmt.yuan(row["burn_fen_per_min_30"], page.lang)
-        return (f"近30分钟每分钟支出约{rate}；{enough}。" if page.lang == "zh"
-                else f"About {rate} a minute over the last 30 minutes; {enough}.")
+        return page.t("funds.pace_enough").format(rate=rate, enough=enough)
     as_of = row["as_of"]
     at = as_of + dt.timedelta(minutes=row["minutes_left"])
     low = as_of + dt.timedelta(minutes=row["minutes_left_low"] or row["minutes_left"])

@@ -6,6 +6,7 @@ import streamlit as st
 from givingday.queries import named_queries
 from givingday.ui import chrome, tables
 from givingday.ui import format as fmt
+from givingday.ui.i18n import lang_query
 
 page = chrome.start("nav.data")
 chrome.stamp(page)
@@ -38,8 +39,8 @@ def downloads(page: chrome.Page) -> None:
     st.caption("每个表都是一个命名查询的结果：金额单位为分（整数），时间为北京时间 ISO 8601。"
                if page.lang == "zh" else
                "Each table is the result of a named query: money in integer fen, times in ISO 8601 (Beijing time).")
-    suffix = "?lang=en" if page.lang == "en" else ""
-    st.markdown(f"{page.t('data.api')} [/api/v1/](./api/v1/) · {page.t('data.live')} [/live](./live{suffix})")
+    st.markdown(f"{page.t('data.api')} [/api/v1/](./api/v1/) · "
+                f"{page.t('data.live')} [/live](./live{lang_query(page.lang)})")
     for name, query in named_queries().items():
         if query.params and any(p.default is None for p in query.params.values()):
             continue  # per-project queries are downloaded from each project's page

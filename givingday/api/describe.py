@@ -13,7 +13,7 @@ from html import escape
 from starlette.responses import Response
 
 from givingday import queries
-from givingday.api.answers import FORMATS, MAX_LIMIT, PROJECT_ROUTES, ROUTES, Route
+from givingday.api.answers import FORMATS, MAX_LIMIT, PROJECT_ROUTES, ROUTES, Route, with_yuan
 from givingday.warehouse import Warehouse, resolve
 
 COMMON = ("Money is integer fen (1 yuan = 100 fen); each *_fen column has a *_yuan convenience column "
@@ -53,8 +53,7 @@ def _columns(root: str, name: str, fixed: dict | None = None) -> list[dict]:
         frame = queries.reader(Warehouse(root)).run(name, fixed or {})
     except (queries.QueryError, OSError):
         return []
-    columns = list(frame.columns) + [c.removesuffix("_fen") + "_yuan" for c in frame.columns if c.endswith("_fen")]
-    return [{"name": c, "unit": _unit(c)} for c in columns]
+    return [{"name": c, "unit": _unit(c)} for c in with_yuan(frame).columns]
 
 
 def _entry(root: str, path: str, query_name: str, accepted: dict[str, str], paged: bool = False,

@@ -15,7 +15,7 @@ from givingday import queries
 from givingday.api.answers import ApiError, public
 from givingday.event import load_event
 from givingday.ui import format as fmt
-from givingday.ui.i18n import pick, t
+from givingday.ui.i18n import html_lang, lang_query, pick, t
 
 
 def frame_ancestors() -> str:
@@ -57,11 +57,11 @@ def card(document: dict, language: str) -> str:
     x = document["text"]
     project_id = document["project"][0]["project_id"]
     # relative to the card's own address (never the request's Host header, which a cache may share)
-    link = f"../../projects?project={quote(project_id)}" + ("&amp;lang=en" if language == "en" else "")
+    link = f"../../projects?project={quote(project_id)}" + lang_query(language).replace("?", "&amp;")
     width = min(100.0, float(x["pct"].rstrip("%")))
     figures = "".join(f"<div><dt>{escape(label)}</dt><dd>{escape(x[key])}</dd></div>" for label, key in (
         (t("embed.of_target", language), "pct"), (t("donors", language), "donors"), (t("matched", language), "matched")))
-    return (f'<!doctype html><html lang="{"en" if language == "en" else "zh-CN"}"><head><meta charset="utf-8">'
+    return (f'<!doctype html><html lang="{html_lang(language)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width,initial-scale=1">'
             f'<title>{escape(x["name"])} · {escape(x["event"])}</title><style>{CSS}</style></head><body>'
             f'<article class="card" data-version="{document["version"]}"><h1>{escape(x["name"])}</h1>'

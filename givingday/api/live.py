@@ -17,7 +17,7 @@ from givingday import queries
 from givingday.api.answers import ApiError, public
 from givingday.event import load_event
 from givingday.ui import format as fmt
-from givingday.ui.i18n import pick, t
+from givingday.ui.i18n import html_lang, lang_query, pick, t
 
 TOP = 10
 REFRESH_S = 5
@@ -121,10 +121,9 @@ def _items(rows: list, pools: bool) -> str:
 def page(document: dict, language: str) -> str:
     """The whole page for one version and language (a few KB)."""
     x = document["text"]
-    suffix = "?lang=en" if language == "en" else ""
     figures = "".join(f'<div><dt>{t(key, language)}</dt><dd id="{key}">{escape(x[key])}</dd></div>'
                       for key in ("public", "matched", "donations", "donors"))
-    return (f'<!doctype html><html lang="{"en" if language == "en" else "zh-CN"}"><head><meta charset="utf-8">'
+    return (f'<!doctype html><html lang="{html_lang(language)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width,initial-scale=1">'
             f'<title>{escape(t("live.title", language))} · {escape(x["title"])}</title><style>{CSS}</style></head>'
             f'<body><main id="live" data-lang="{language}" data-etag="{escape(document["etag"])}" '
@@ -134,6 +133,6 @@ def page(document: dict, language: str) -> str:
             f'</div><dl>{figures}</dl></section>'
             f'<h2>{t("live.top", language)}</h2><ol id="top">{_items(x["top"], False)}</ol>'
             f'<h2>{t("live.pools", language)}</h2><ul id="pools">{_items(x["pools"], True)}</ul>'
-            f'<footer><a href="./{suffix}">{t("live.dashboard", language)} →</a> · '
+            f'<footer><a href="./{lang_query(language)}">{t("live.dashboard", language)} →</a> · '
             f'<a href="./api/v1/">{t("live.open_data", language)}</a> · {t("live.refresh", language)}</footer>'
             f'</main><script>{SCRIPT}</script></body></html>')

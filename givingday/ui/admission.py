@@ -14,7 +14,7 @@ import threading
 
 import streamlit as st
 
-from givingday.ui.i18n import t
+from givingday.ui.i18n import lang_query, t
 
 ENV_MAX_SESSIONS = "GIVINGDAY_MAX_SESSIONS"
 ADMITTED = "gd_admitted"
@@ -46,7 +46,6 @@ def admit(language: str) -> None:
             return
     st.title(t("busy.title", language))
     st.write(t("busy.body", language))
-    suffix = "?lang=en" if language == "en" else ""
-    st.link_button(t("busy.live", language), "./live" + suffix, type="primary")
-    st.link_button(t("busy.reload", language), "./" + suffix)
+    st.link_button(t("busy.live", language), "./live" + lang_query(language), type="primary")
+    st.link_button(t("busy.reload", language), "./" + lang_query(language))
     st.stop()

@@ -66,6 +66,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "live.dashboard": ("完整数据看板", "The full dashboard"),
     "live.open_data": ("开放数据", "Open data"),
     "live.refresh": ("每5秒自动更新", "Updates itself every 5 seconds"),
+    "funds.pace_enough": ("近30分钟每分钟支出约{rate}；{enough}。", "About {rate} a minute over the last 30 minutes; {enough}."),
     "funds.enough_today": ("今日额度充足", "enough for today"),
     "funds.enough_to_end": ("额度足够用到活动结束", "enough to the end of the event"),
     "data.api": ("开放数据接口（JSON/CSV，每条路由的说明）：", "The open-data API (JSON/CSV, every route described):"),
@@ -96,6 +97,16 @@ def lang() -> str:
 def t(key: str, language: str | None = None) -> str:
     zh, en = STRINGS[key]
     return en if (language or lang()) == "en" else zh
+
+
+def lang_query(language: str) -> str:
+    """The query string that keeps a link in this language ("" for Chinese, the default)."""
+    return "?lang=en" if language == "en" else ""
+
+
+def html_lang(language: str) -> str:
+    """The value of <html lang> for this language."""
+    return "en" if language == "en" else "zh-CN"
 
 
 def pick(zh: str | None, en: str | None, language: str) -> str:

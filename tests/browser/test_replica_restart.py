@@ -6,12 +6,11 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 import psutil
 import pytest
 
-from givingday.browser import free_port, wait_for_app
+from givingday.browser import free_port, wait_for_app, wait_healthy
 from givingday.ui import format as fmt
 from tests.helpers import ROOT, at, gift, ingest, query, write
 
@@ -36,14 +35,7 @@ def test_a_page_whose_replica_was_killed_is_served_again_within_30_seconds(brows
                                 stderr=subprocess.DEVNULL, env={**os.environ})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "serve --replicas 1 did not come up"
-                time.sleep(0.5)
+        assert wait_healthy(url, 120, launcher), "serve --replicas 1 did not come up"
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto(f"{url}/")
         wait_for_app(page)

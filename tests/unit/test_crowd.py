@@ -14,7 +14,7 @@ import urllib.request
 import psutil
 import pytest
 
-from givingday.browser import free_port, streamlit_server
+from givingday.browser import free_port, streamlit_server, wait_healthy
 from tests.helpers import ROOT, at, gift, ingest_ok, reference_inbox, run_cli, write
 
 pytestmark = pytest.mark.slow
@@ -53,13 +53,8 @@ def _nginx_serve(warehouse, port: int, max_sessions: int) -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-m", "givingday", "serve", "--replicas", "2", "--port", str(port),
                                 "--max-sessions", str(max_sessions)], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                return process
-        except OSError:
-            time.sleep(0.5)
+    if wait_healthy(f"http://127.0.0.1:{port}", 90, process):
+        return process
     process.kill()
     raise AssertionError(f"serve --replicas did not come up: {process.stderr.read()}")
 
