@@ -70,6 +70,71 @@ class Pool:
     eligible_org_kinds: tuple[str, ...] = ()
 
 
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@dataclass(frozen=True)
+class LightShow:
+    """The evening show the countdown scene counts down to ([light_show])."""
+    name_zh: str
+    name_en: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place_zh: str = ""
+    place_en: str = ""
+
+
+@dataclass(frozen=True)
+class BigScreen:
+    """[bigscreen]: the kiosk's look and behaviour. Colours must pass WCAG AA on the
+    background (AAA for `text`, the headline figures); `milestone_every_fen = 0` turns the
+    celebration cards off; `overscan_percent` is the default safe margin (a screen's URL
+    may override it with ?overscan=)."""
+    public_url: str = ""
+    qr_page: str = "live"
+    sponsors_zh: tuple[str, ...] = ()
+    sponsors_en: tuple[str, ...] = ()
+    stale_after_minutes: int = 5
+    milestone_every_fen: int = 0
+    celebrate_seconds: int = 20
+    overscan_percent: float = 2.5
+    title_zh: str = ""
+    title_en: str = ""
+    background: str = "#05080D"
+    text: str = "#FFFFFF"
+    muted: str = "#AEB7C2"
+    accent: str = "#FFB000"
+    up: str = "#3DDC97"
+    down: str = "#FF8A8A"
+
+    KEYS = ("public_url", "qr_page", "sponsors_zh", "sponsors_en", "stale_after_minutes",
+            "milestone_every_fen", "celebrate_seconds", "overscan_percent", "title_zh", "title_en",
+            "background", "text", "muted", "accent", "up", "down")
+
+    @classmethod
+    def read(cls, table: dict) -> BigScreen:
+        unknown = sorted(set(table) - set(cls.KEYS))
+        if unknown:
+            raise EventError(f"[bigscreen] has unknown keys: {', '.join(unknown)}")
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+        screen = cls(**values)
+        for name in ("muted", "accent", "up", "down"):
+            if contrast(getattr(screen, name), screen.background) < 4.5:
+                raise EventError(f"[bigscreen] {name} {getattr(screen, name)} is under 4.5:1 on {screen.background}")
+        if contrast(screen.text, screen.background) < 7:
+            raise EventError(f"[bigscreen] text {screen.text} is under 7:1 (AAA) on {screen.background}")
+        if screen.milestone_every_fen < 0 or not 0 <= screen.overscan_percent <= 10:
+            raise EventError("[bigscreen] milestone_every_fen must be >= 0 and overscan_percent 0-10")
+        return screen
+
+
 @dataclass(frozen=True)
 class Event:
     id: str
@@ -90,6 +155,10 @@ class Event:
     zones: tuple[Zone, ...]
     pools: tuple[Pool, ...]
     alerts: dict = field(default_factory=dict)
+    light_show: LightShow | None = None
+    organiser_zh: str = ""
+    organiser_en: str = ""
+    bigscreen: BigScreen = field(default_factory=BigScreen)
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -206,6 +275,11 @@ def _load_folder(folder: Path) -> Event:
                         for z in raw.get("zones", [])),
             pools=tuple(sorted((_read_pool(p) for p in raw["pools"]), key=lambda p: p.pool_id)),
             alerts=dict(raw.get("alerts", {})),
+            light_show=LightShow(light["name_zh"], light["name_en"], _aware(light["starts_at"], tz),
+                                 _aware(light["ends_at"], tz), light.get("place_zh", ""),
+                                 light.get("place_en", "")) if light else None,
+            organiser_zh=raw.get("organiser_zh", ""), organiser_en=raw.get("organiser_en", ""),
+            bigscreen=BigScreen.read(raw.get("bigscreen", {})),
             raw=raw,
         )
     except (KeyError, ValueError, TypeError, OSError, tomllib.TOMLDecodeError) as exc:

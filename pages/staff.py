@@ -7,7 +7,7 @@ import streamlit as st
 
 from givingday import integrity, staff
 from givingday.event import load_event
-from givingday.ui import chrome, console, data, router, url
+from givingday.ui import chrome, console, data, director_room, router, url
 
 router.through_router()
 
@@ -101,6 +101,7 @@ rooms = {"fresh": lambda: console.freshness(here),
          "flags": lambda: console.flags(here, found_flags, flags_version),
          "quarantine": lambda: console.quarantine(here),
          "drill": lambda: console.drill_down(here, found_flags),
+         "director": lambda: director_room.room(user["name"]),
          "audit": lambda: console.audit_log(here)}
 for code, tab in zip(console.TABS, tabs, strict=True):
     if tab.open:

@@ -138,3 +138,30 @@ def scratch_ingest_of_published_rows(warehouse: Path, workdir: Path) -> tuple[Pa
         write(inbox, table, name, rows[table])
     ingest_ok(inbox, scratch)
     return scratch, rows
+
+
+def open_page(monkeypatch, warehouse: Path, page: str, **params):
+    """A page run through the app's router in Streamlit's AppTest, with these URL parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(warehouse))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(page)
+    return app.run()
+
+
+def staff_files(tmp_path: Path, monkeypatch, settings: str = "", **accounts: str) -> dict:
+    """A secrets file with these accounts (name=password, role staff) and a state folder,
+    for this process and, as the returned environment, for the server."""
+    from givingday import staff
+
+    env = {"GIVINGDAY_SECRETS": str(tmp_path / "secrets.toml"), "GIVINGDAY_STAFF_STATE": str(tmp_path / "staff")}
+    (tmp_path / "secrets.toml").write_text(settings)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for name, password in accounts.items():
+        staff.add_user(name, password, "staff")
+    return env

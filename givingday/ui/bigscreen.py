@@ -1,110 +1,221 @@
-"""Broadcast scenes for the big screen: HTML sized from the viewport, dark, no chrome.
+"""Broadcast scenes for the big screens: HTML laid out for every shape of screen.
 
-Every scene is a function of (figures, language) returning HTML; the page picks the scene
-from the wall clock (`rotate` seconds each), so a restarted kiosk resumes the rotation by
-itself. Type is set in vh (viewport height) units: nothing under 2.5% of the screen height,
-the hero figure at 16% of it; 5% safe margins for LED walls that crop.
+Each scene is a function of (figures, language) returning HTML. A frame (`frame`) puts one
+scene between a top bar (title, time of the data, badges) and a thin live lane (latest masked
+gifts, milestones). All sizes are container units of the frame (`cqmin` is its shorter side),
+so the same HTML fills a 16:9 monitor, a 4K wall, a 32:9 LED strip, a 9:16 totem or a
+thumbnail on the director's console; container queries re-arrange each scene for portrait and
+very wide screens. No text is under 2.8% of the shorter side of the safe area (the screen
+less its overscan margin), the headline figures are white on near-black (AAA), figures use
+tabular digits, and the typeface is Noto Sans CJK (Debian's fonts-noto-cjk).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 from html import escape
 
 import polars as pl
 
+from givingday.director import SCENES
 from givingday.event import Event
 from givingday.ui import format as fmt
 from givingday.ui.blocks import outlasts, rank_move
-from givingday.ui.i18n import pick
+from givingday.ui.i18n import pick, t
 
-SCENES = ("hero", "top10", "map", "funds", "categories", "ticker", "qr", "countdown")
+__all__ = ["SCENES", "frame", "scene_html", "hero_figure"]
 
-CSS = """
+# Streamlit's own chrome off, the page dark and still: only for the kiosk page.
+KIOSK_CSS = """
 <style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stSidebarNav"], [data-testid="stTopNavLinkContainer"], [data-testid="stBottom"],
 #MainMenu, footer, header { display: none !important; visibility: hidden !important; }
 html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
-  background: #05080d !important; overflow: hidden !important; height: 100vh; }
+  background: var(--bs-page, #05080D) !important; overflow: hidden !important; height: 100vh; }
 ::-webkit-scrollbar { display: none; }
 * { scrollbar-width: none; }
 [data-testid="stMainBlockContainer"], .block-container { padding: 0 !important; max-width: 100vw !important; }
-[data-testid="stVerticalBlock"] { gap: 0 !important; }
-.element-container, [data-testid="stElementContainer"] { margin: 0 !important; }
-.bs { position: relative; width: 100vw; height: 100vh; box-sizing: border-box; padding: 5vh 5vw;
-  color: #F4F6F8; font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif;
-  font-size: calc(3vh * var(--bs-scale, 1)); overflow: hidden; display: flex; flex-direction: column; }
-.bs-top { display: flex; justify-content: space-between; align-items: baseline; font-size: 3vh; color: #AEB7C2; }
-.bs-title { font-size: calc(4.4vh * var(--bs-scale, 1)); font-weight: 700; color: #FFFFFF; margin: 1vh 0 2vh; }
-.bs-hero { font-size: calc(16vh * var(--bs-scale, 1)); font-weight: 800; line-height: 1; letter-spacing: -0.02em;
-  font-variant-numeric: tabular-nums; color: #FFFFFF; margin: 2vh 0; }
-.bs-sub { font-size: calc(4vh * var(--bs-scale, 1)); color: #C9D1DA; }
-.bs-sub b { color: #FFB000; font-variant-numeric: tabular-nums; }
-.bs-row { display: flex; gap: 4vw; margin-top: 4vh; }
-.bs-fig .v { font-size: calc(7vh * var(--bs-scale, 1)); font-weight: 750; font-variant-numeric: tabular-nums; }
-.bs-fig .l { font-size: calc(3vh * var(--bs-scale, 1)); color: #AEB7C2; }
-.bs-list { list-style: none; margin: 0; padding: 0; font-size: calc(3.4vh * var(--bs-scale, 1)); }
-.bs-list li { display: grid; grid-template-columns: 5vw 1fr 16vw 7vw; align-items: center; gap: 1.5vw;
-  padding: 0.75vh 0; border-bottom: 1px solid #1F2833; white-space: nowrap; overflow: hidden; }
-.bs-list .n { color: #AEB7C2; } .bs-list .m { text-align: right; font-variant-numeric: tabular-nums; font-weight: 700; }
-.bs-list .name { overflow: hidden; text-overflow: ellipsis; }
-.bs-up { color: #3DDC97; } .bs-down { color: #FF6B6B; } .bs-same { color: #6B7785; }
-.bs-bars { display: flex; flex-direction: column; gap: 2.2vh; margin-top: 2vh; }
-.bs-bar { display: grid; grid-template-columns: 18vw 1fr 14vw; gap: 1.5vw; align-items: center; font-size: calc(3.6vh * var(--bs-scale, 1)); }
-.bs-bar .track { height: 4.5vh; background: #16202B; border-radius: 1vh; overflow: hidden; }
-.bs-bar .fill { height: 100%; border-radius: 1vh; }
-.bs-bar .m { text-align: right; font-variant-numeric: tabular-nums; font-weight: 700; }
-.bs-gauges { display: grid; grid-template-columns: repeat(4, 1fr); gap: 2vw; margin-top: 3vh; }
-.bs-gauge { text-align: center; display: flex; flex-direction: column; align-items: center; }
-.bs-ring { width: 30vh; height: 30vh; border-radius: 50%; display: grid; place-items: center;
-  background: conic-gradient(#FFB000 0 var(--left), #1F2833 var(--left) 100%); }
-.bs-ring span { width: 22vh; height: 22vh; border-radius: 50%; background: #05080d; display: grid;
-  place-items: center; font-size: calc(6vh * var(--bs-scale, 1)); font-weight: 800; }
-.bs-gauge .l { font-size: calc(3.4vh * var(--bs-scale, 1)); margin-top: 1vh; }
-.bs-gauge .s { font-size: calc(2.8vh * var(--bs-scale, 1)); color: #C9D1DA; }
-.bs-ticker { font-size: calc(3.8vh * var(--bs-scale, 1)); line-height: 1.6; }
-.bs-ticker div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-bottom: 1px solid #1F2833; }
-.bs-ticker b { color: #FFB000; font-variant-numeric: tabular-nums; }
-.bs-qr { display: flex; gap: 5vw; align-items: center; flex: 1; }
-.bs-code { height: 62vh; width: 62vh; border-radius: 2vh; image-rendering: pixelated; }
-.bs-sponsors { font-size: calc(3vh * var(--bs-scale, 1)); color: #C9D1DA; line-height: 1.6; }
-.bs-count { font-size: calc(22vh * var(--bs-scale, 1)); font-weight: 800; font-variant-numeric: tabular-nums; line-height: 1; }
-.bs-badge { position: absolute; right: 5vw; bottom: 4vh; font-size: 2.6vh; color: #05080d; background: #FFB000;
-  padding: 0.6vh 1.2vw; border-radius: 1vh; }
-.bs-note { position: absolute; left: 5vw; bottom: 4vh; font-size: 2.6vh; color: #FFD8A8; }
-.bs-relief { flex: 1; display: flex; align-items: center; justify-content: center; perspective: 180vh;
-  overflow: hidden; }
-.bs-relief img { max-height: 70vh; max-width: 84vw; object-fit: contain; transform-origin: 50% 60%;
-  animation: bs-drift 90s ease-in-out infinite alternate; }
-@keyframes bs-drift { from { transform: rotateX(34deg) rotateZ(-7deg) scale(1.02); }
-                      to { transform: rotateX(40deg) rotateZ(7deg) scale(1.08); } }
+.bs-screen { position: fixed; inset: 0; z-index: 1000; box-sizing: border-box; }
 </style>
 """
 
+# The scenes' look, scoped to .bs (the kiosk and the director's thumbnails share it).
+SCENE_CSS = """
+<style>
+.bs { box-sizing: border-box; width: 100%; height: 100%; container: bs / size; overflow: hidden;
+  background: var(--bg); color: var(--fg); display: grid; grid-template-rows: auto minmax(0, 1fr) auto;
+  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Noto Sans", sans-serif;
+  font-variant-numeric: tabular-nums; line-height: 1.45; }
+/* line boxes at least the font's content area (Noto CJK: 1.45 em), so no two lines' boxes overlap */
+.bs *, .bs *::before, .bs *::after { box-sizing: border-box; }
+.bs-top { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.4cqmin 3cqmin;
+  font-size: 2.9cqmin; color: var(--muted); padding-bottom: 1.2cqmin; }
+.bs-top .bs-name { color: var(--fg); font-weight: 700; flex: 1 1 auto; }
+.bs-flag { color: var(--bg); background: var(--accent); padding: 0 1.2cqmin; border-radius: 0.8cqmin; }
+.bs-note { color: var(--accent); }
+.bs-body { --fit: 1; min-height: 0; min-width: 0; overflow: hidden; display: flex; flex-direction: column;
+  justify-content: center; gap: 1.5cqmin; }
+.bs-lane { font-size: 3cqmin; color: var(--muted); border-top: 0.2cqmin solid #2A3441; padding-top: 1cqmin;
+  white-space: nowrap; overflow: hidden; text-overflow: clip; min-height: 4.6cqmin; }
+.bs-lane b { color: var(--accent); }
+.bs-lane span { display: inline-block; transition: opacity .4s; max-width: 100%; overflow: hidden; }
+.bs-title { font-size: calc(max(3.2cqmin, 5.2cqmin * var(--fit))); font-weight: 700; color: var(--fg); }
+.bs-sub { font-size: calc(max(2.9cqmin, 4.4cqmin * var(--fit))); color: var(--muted); }
+.bs-sub b { color: var(--accent); }
+/* hero */
+.bs-hero-wrap { display: flex; flex-direction: column; gap: 1.5cqmin; }
+.bs-hero { font-weight: 800; letter-spacing: -0.01em; color: var(--fg); white-space: nowrap;
+  font-size: min(29cqh, calc(100cqw / var(--em))); }
+.bs-hero .c { font-size: 0.5em; line-height: 1; }
+.bs-hero .g { display: inline; }
+.bs-figs { display: flex; flex-wrap: wrap; gap: 2cqmin 6cqmin; }
+.bs-fig .v { font-size: calc(max(3.2cqmin, 7cqmin * var(--fit))); font-weight: 750; color: var(--fg); }
+.bs-fig .l { font-size: 2.9cqmin; color: var(--muted); }
+/* lists: top 10, latest gifts, leading districts */
+.bs-list { list-style: none; margin: 0; padding: 0; display: grid; grid-auto-flow: row; }
+.bs-list li { display: grid; grid-template-columns: 2.2em minmax(0, 1fr) auto 2.6em; align-items: baseline;
+  gap: 0 1.6cqmin; padding: 0.5cqmin 0; border-bottom: 0.15cqmin solid #1F2833;
+  font-size: calc(max(2.9cqmin, 3.9cqmin * var(--fit))); }
+.bs-list .n { color: var(--muted); } .bs-list .m { text-align: right; font-weight: 700; color: var(--fg); }
+.bs-list .name { overflow-wrap: anywhere; }
+.bs-list .w { color: var(--muted); }
+.bs-up { color: var(--up); } .bs-down { color: var(--down); } .bs-same { color: var(--muted); }
+.bs-gifts li { grid-template-columns: auto minmax(0, 1fr) auto; }
+/* bars */
+.bs-bars { display: grid; grid-template-columns: max-content minmax(8cqmin, 1fr) max-content; gap: 1.8cqmin 2cqmin;
+  align-items: center; font-size: calc(max(2.9cqmin, 4.1cqmin * var(--fit))); }
+.bs-bars .track { height: 4.5cqmin; background: #16202B; border-radius: 1cqmin; overflow: hidden; }
+.bs-bars .fill { height: 100%; border-radius: 1cqmin; }
+.bs-bars .m { text-align: right; font-weight: 700; }
+/* gauges */
+.bs-gauges { display: grid; grid-template-columns: repeat(var(--n), minmax(0, 1fr)); gap: 2cqmin; align-items: start; }
+.bs-gauge { text-align: center; display: flex; flex-direction: column; align-items: center; gap: 0.6cqmin; }
+.bs-ring { width: var(--ring); height: var(--ring); border-radius: 50%; display: grid; place-items: center;
+  background: conic-gradient(var(--accent) 0 var(--left), #1F2833 var(--left) 100%);
+  --ring: min(36cqh, calc(70cqw / var(--n))); }
+.bs-ring span { width: 74%; height: 74%; border-radius: 50%; background: var(--bg); display: grid;
+  place-items: center; font-size: calc(var(--ring) * 0.2); font-weight: 800; }
+.bs-gauge .l { font-size: calc(max(2.9cqmin, 3.8cqmin * var(--fit))); color: var(--fg); }
+.bs-gauge .s { font-size: 2.9cqmin; color: var(--muted); }
+/* qr */
+.bs-qr { display: flex; gap: 4cqmin; align-items: center; }
+.bs-code { height: min(64cqh, 42cqw); width: min(64cqh, 42cqw); border-radius: 2cqmin; image-rendering: pixelated; flex: none; }
+.bs-sponsors { font-size: 3cqmin; color: var(--muted); }
+.bs-url { font-size: 2.9cqmin; color: var(--muted); overflow-wrap: anywhere; }
+/* countdown, title card, celebration */
+.bs-count { font-size: min(26cqh, 17cqw); font-weight: 800; color: var(--fg); }
+.bs-card { align-items: center; text-align: center; }
+.bs-card .bs-big { font-size: min(18cqh, calc(96cqw / var(--em, 8))); font-weight: 800; color: var(--fg); }
+.bs-celebrate .bs-big { color: var(--accent); animation: bs-glow 2.4s ease-in-out infinite alternate; }
+@keyframes bs-glow { from { text-shadow: 0 0 0 transparent; } to { text-shadow: 0 0 4cqmin rgba(255,176,0,.45); } }
+/* map */
+.bs-map { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 3cqmin; min-height: 0; flex: 1; }
+.bs-relief { min-height: 0; display: flex; align-items: center; justify-content: center; perspective: 180cqh; overflow: hidden; }
+.bs-relief img { max-height: 88%; max-width: 88%; object-fit: contain; transform-origin: 50% 60%;
+  animation: bs-drift 90s ease-in-out infinite alternate; }
+@keyframes bs-drift { from { transform: rotateX(30deg) rotateZ(-5deg); } to { transform: rotateX(36deg) rotateZ(5deg); } }
+.bs-map .bs-list { align-self: center; }
+.bs-map .bs-list li { grid-template-columns: 1.6em minmax(0, 1fr) auto; }
+@media (prefers-reduced-motion: reduce) { .bs-relief img, .bs-celebrate .bs-big { animation: none; } }
+/* very wide walls (32:9): lists in two columns, the hero beside its figures */
+@container bs (min-aspect-ratio: 5/2) {
+  .bs-list.bs-two { grid-template-columns: 1fr 1fr; grid-template-rows: repeat(5, auto); grid-auto-flow: column; column-gap: 5cqmin; }
+  .bs-hero-wrap { display: grid; grid-template-columns: auto minmax(0, 1fr); align-items: end; column-gap: 6cqmin; }
+  .bs-hero-wrap .bs-title, .bs-hero-wrap .bs-hero, .bs-hero-wrap .bs-sub { grid-column: 1; }
+  .bs-hero-wrap .bs-figs { grid-column: 2; grid-row: 1 / span 3; flex-direction: column; align-self: center; }
+  .bs-map { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
+}
+/* portrait totems (9:16): the figure stacked by thousands, panels one above the other */
+@container bs (orientation: portrait) {
+  .bs-hero .g { display: block; }
+  .bs-hero { font-size: min(13cqh, calc(100cqw / var(--em-line))); }
+  .bs-gauges { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .bs-ring { --ring: min(22cqh, 40cqw); }
+  .bs-qr { flex-direction: column; align-items: flex-start; }
+  .bs-code { height: min(40cqh, 80cqw); width: min(40cqh, 80cqw); }
+  .bs-map { grid-template-columns: 1fr; grid-template-rows: minmax(0, 1fr) auto; }
+  .bs-count { font-size: 17cqw; }
+}
+</style>
+"""
 
-def frame(scene: str, body: str, event: Event, language: str, as_of_text: str, scale: float) -> str:
-    """One full-screen scene with the event name on top and the time of the data below."""
-    name = pick(event.name_zh, event.name_en, language)
-    return (f'<div class="bs" data-scene="{scene}" style="--bs-scale:{scale}">'
-            f'<div class="bs-top"><span>{escape(name)}</span><span>{escape(as_of_text)}</span></div>'
-            f"{body}</div>")
+# widths of characters in em (Noto Sans CJK, bold, tabular digits), for sizing the hero figure
+_EM = {",": 0.3, ".": 0.3, "¥": 0.62}
+_EM_DIGIT, _EM_OTHER, _EM_SAFETY = 0.58, 1.0, 1.01
+
+
+def _em(text: str) -> float:
+    return sum(_EM.get(c, _EM_DIGIT if c.isdigit() else _EM_OTHER) for c in text)
+
+
+def hero_figure(fen: int, language: str) -> tuple[str, float, float]:
+    """The exact total as HTML (thousands groups as spans, fen smaller), with its width in em
+    on one line and the width of its widest group (the portrait layout stacks the groups).
+    The browser's count-up formats its steps the same way (`player.js`)."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    groups = f"{whole:,}".split(",")
+    texts = [g + ("," if i < len(groups) - 1 else "") for i, g in enumerate(groups)]
+    if language == "en":
+        texts[0] = "¥" + texts[0]
+    texts[0] = sign + texts[0]
+    tail = f".{cents:02d}"
+    html = "".join(f'<span class="g">{escape(text)}' + (f'<span class="c">{tail}</span>' if i == len(texts) - 1 else "")
+                   + "</span>" for i, text in enumerate(texts))
+    widths = [_em(text) for text in texts]
+    widths[-1] += _em(tail) * 0.5
+    return html, round(sum(widths) * _EM_SAFETY, 2), round(max(widths) * _EM_SAFETY, 2)
+
+
+def frame(scene: str, body: str, event: Event, language: str, *, stamp: str = "", flags: str = "",
+          lane: list[str] | None = None, overscan: float | None = None) -> str:
+    """One scene in its frame: title bar, the scene, the live lane (None: no lane)."""
+    screen = event.bigscreen
+    title = pick(screen.title_zh or event.name_zh, screen.title_en or event.name_en, language)
+    colours = (f"--bg:{screen.background};--fg:{screen.text};--muted:{screen.muted};--accent:{screen.accent};"
+               f"--up:{screen.up};--down:{screen.down}")
+    pad = screen.overscan_percent if overscan is None else overscan
+    lane_html = "" if lane is None else f'<div class="bs-lane" aria-hidden="true"><span>{lane[0] if lane else "&nbsp;"}</span></div>'
+    return (f'<div class="bs" data-scene="{scene}" lang="{"en" if language == "en" else "zh-CN"}" '
+            f'style="{colours};padding:{pad}cqmin {pad}cqmin">'
+            f'<div class="bs-top"><span class="bs-name">{escape(title)}</span>{flags}'
+            f'<span class="bs-asof">{escape(stamp)}</span></div>'
+            f'<div class="bs-body">{body}</div>{lane_html}</div>')
+
+
+def flag(text: str, kind: str = "flag") -> str:
+    """A badge in the title bar ("updating") or a note (a correction)."""
+    return f'<span class="bs-{kind}">{escape(text)}</span>'
+
+
+def lane_items(gifts: pl.DataFrame, crossed: dict | None, event: Event, language: str) -> list[str]:
+    """The live lane's items: the last milestone, then the latest masked gifts."""
+    items = []
+    if crossed:
+        items.append(f"<b>{escape(t('bs.milestone', language).format(amount=fmt.yuan(crossed['level_fen'], language)))}</b>")
+    items += [f'{escape(fmt.clock(r["donated_at"], event.tz))} · {escape(r["donor_display"])} '
+              f'{escape(t("bs.gave_to", language))} {escape(r["project_name"])} <b>{escape(fmt.yuan(r["amount_fen"], language))}</b>'
+              for r in gifts.head(12).iter_rows(named=True)]
+    return items
 
 
 def hero(totals: dict, pace: dict, language: str) -> str:
-    title = "筹款总额" if language == "zh" else "Raised so far"
+    figure, em, em_line = hero_figure(totals["raised_fen"], language)
     today = fmt.yuan(pace["raised_today_fen"], language)
-    per_minute = f"{pace['gifts_per_minute']:,.0f}"
-    return (f'<div class="bs-title">{title}</div>'
-            f'<div class="bs-hero">{escape(fmt.yuan(totals["raised_fen"], language))}</div>'
-            f'<div class="bs-sub">{"今日" if language == "zh" else "Today"} <b>+{escape(today)}</b></div>'
-            '<div class="bs-row">'
-            + _figure(fmt.count(totals["donations"], "人次", "", language), "捐赠人次" if language == "zh" else "gifts")
-            + _figure(per_minute, "每分钟捐赠" if language == "zh" else "gifts a minute")
-            + _figure(fmt.count(totals["donors"], "人", "", language), "捐赠人数" if language == "zh" else "donors")
-            + "</div>")
+    return ('<div class="bs-hero-wrap">'
+            f'<div class="bs-title">{escape(t("bs.raised", language))}</div>'
+            f'<div class="bs-hero" data-count="raised" data-fen="{int(totals["raised_fen"])}" data-lang="{language}" '
+            f'style="--em:{em};--em-line:{em_line}">{figure}</div>'
+            f'<div class="bs-sub">{escape(t("bs.today", language))} <b>+{escape(today)}</b></div>'
+            '<div class="bs-figs">'
+            + _figure(fmt.count(totals["donations"], "", "", language), t("donations", language))
+            + _figure(f"{pace['gifts_per_minute']:,.0f}", t("bs.per_minute", language))
+            + _figure(fmt.count(totals["donors"], "", "", language), t("donors", language))
+            + "</div></div>")
 
 
 def _figure(value: str, label: str) -> str:
@@ -116,50 +227,53 @@ def _move(change: int | None) -> str:
     return f'<span class="{css}">{rank_move(change)}</span>'
 
 
-def _scene(title: str, body_class: str, body: str, tag: str = "div") -> str:
-    """A scene's title, then its body."""
-    return f'<div class="bs-title">{title}</div><{tag} class="{body_class}">{body}</{tag}>'
+def _scene(title: str, body: str) -> str:
+    return f'<div class="bs-title">{escape(title)}</div>{body}'
+
+
+def _empty(language: str) -> str:
+    return f'<div class="bs-sub">{escape(t("bs.nothing_yet", language))}</div>'
 
 
 def top10(board: pl.DataFrame, language: str) -> str:
-    title = "项目排行 前十" if language == "zh" else "Top 10 projects"
     rows = "".join(
         f'<li><span class="n">{r["rank"]}</span><span class="name">{escape(r["name"])}</span>'
-        f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span><span>{_move(r["rank_change"])}</span></li>'
-        for r in board.head(10).iter_rows(named=True))
-    return _scene(title, "bs-list", rows, tag="ul")
+        f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span>{_move(r["rank_change"])}</li>'
+        for r in board.filter(pl.col("raised_fen") > 0).head(10).iter_rows(named=True))  # no ranking of zeros
+    return _scene(t("bs.top10", language), f'<ul class="bs-list bs-two">{rows}</ul>' if rows else _empty(language))
 
 
 def categories(frame_: pl.DataFrame, language: str) -> str:
-    title = "六大类筹款" if language == "zh" else "Six categories"
-    top = max(int(frame_["raised_fen"].max() or 0), 1)
+    top = max(int(frame_["raised_fen"].max() or 0), 1) if frame_.height else 1
     rows = "".join(
-        f'<div class="bs-bar"><span>{escape(pick(r["name"], r["name_en"], language))}</span>'
+        f'<span>{escape(pick(r["name"], r["name_en"], language))}</span>'
         f'<div class="track"><div class="fill" style="width:{r["raised_fen"] / top * 100:.1f}%;background:{r["colour"]}"></div></div>'
-        f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span></div>'
+        f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span>'
         for r in frame_.iter_rows(named=True))
-    return _scene(title, "bs-bars", rows)
+    title = t("bs.categories", language).format(n=frame_.height)
+    return _scene(title, f'<div class="bs-bars">{rows}</div>' if rows else _empty(language))
 
 
 def _gauge(fraction: float) -> str:
     """A ring whose filled part is the share of the pool that is left (CSS only)."""
     fraction = max(0.0, min(1.0, fraction))
-    return (f'<div class="bs-ring" style="--left:{fraction * 100:.1f}%"><span>{fraction:.0%}</span></div>')
+    return f'<div class="bs-ring" style="--left:{fraction * 100:.1f}%"><span>{fraction:.0%}</span></div>'
 
 
 def funds(pools: pl.DataFrame, projections: dict, event: Event, language: str) -> str:
-    title = "配捐还剩多少" if language == "zh" else "Match money left"
     cells = []
     for row in pools.iter_rows(named=True):
         projection = projections.get(row["pool_id"], {})
         left, whole = row["remaining_fen"], row["budget_fen"]
         if projection.get("share_fen") is not None:
-            left, whole = max(projection["left_fen"], 0), projection["share_fen"]
-        status = _fund_status(projection, event, language)
+            left, whole = projection["left_fen"], projection["share_fen"]
+        left = max(left, 0)  # a pool paid past its budget (a late reversal) shows as empty
         cells.append(f'<div class="bs-gauge">{_gauge(left / whole if whole else 0)}'
                      f'<div class="l">{escape(pick(row["name"], row["name_en"], language))}</div>'
-                     f'<div class="s">{escape(fmt.yuan(left, language))}</div><div class="s">{escape(status)}</div></div>')
-    return _scene(title, "bs-gauges", "".join(cells))
+                     f'<div class="s">{escape(fmt.yuan(left, language))}</div>'
+                     f'<div class="s">{escape(_fund_status(projection, event, language))}</div></div>')
+    body = f'<div class="bs-gauges" style="--n:{max(len(cells), 1)}">{"".join(cells)}</div>' if cells else _empty(language)
+    return _scene(t("bs.funds", language), body)
 
 
 def _fund_status(projection: dict, event: Event, language: str) -> str:
@@ -168,9 +282,9 @@ def _fund_status(projection: dict, event: Event, language: str) -> str:
     as_of = projection["as_of"]
     opens = projection.get("opens_at")
     if opens is not None and as_of < opens:
-        return f"{opens.astimezone(event.tz):%H:%M} 开启" if language == "zh" else f"opens at {opens.astimezone(event.tz):%H:%M}"
-    if projection.get("share_fen") is not None and projection["left_fen"] <= 100:
-        return "今日已用完" if language == "zh" else "spent for today"
+        return t("bs.opens_at", language).format(time=f"{opens.astimezone(event.tz):%H:%M}")
+    if projection.get("share_fen") is not None and projection["left_fen"] < 100:
+        return t("bs.spent_today", language)  # under 1 yuan left: the alert rule's line (alerts.py)
     minutes = projection.get("minutes_left")
     if minutes is None:
         return ""
@@ -178,55 +292,96 @@ def _fund_status(projection: dict, event: Event, language: str) -> str:
     if enough:
         return enough
     hours, rest = divmod(int(minutes), 60)
-    left = f"{hours}小时{rest}分" if language == "zh" else f"{hours} h {rest} min"
-    return f"约{left}后用完" if language == "zh" else f"runs out in about {left}"
+    return t("bs.runs_out_in", language).format(hours=hours, minutes=rest)
 
 
 def ticker(gifts: pl.DataFrame, event: Event, language: str) -> str:
-    title = "最新捐赠" if language == "zh" else "Latest gifts"
     rows = "".join(
-        f'<div>{escape(fmt.clock(r["donated_at"], event.tz))} · {escape(r["donor_display"])} '
-        f'{"捐给" if language == "zh" else "to"} {escape(r["project_name"])} <b>{escape(fmt.yuan(r["amount_fen"], language))}</b></div>'
+        f'<li><span class="w">{escape(fmt.clock(r["donated_at"], event.tz))}</span>'
+        f'<span class="name">{escape(r["donor_display"])} {escape(t("bs.gave_to", language))} {escape(r["project_name"])}</span>'
+        f'<span class="m">{escape(fmt.yuan(r["amount_fen"], language))}</span></li>'
         for r in gifts.head(10).iter_rows(named=True))
-    return _scene(title, "bs-ticker", rows)
+    return _scene(t("bs.latest", language), f'<ul class="bs-list bs-gifts bs-two">{rows}</ul>' if rows else _empty(language))
 
 
 def qr(url: str, event: Event, language: str) -> str:
-    import base64
-
     import qrcode
 
     buffer = io.BytesIO()
     qrcode.make(url, border=2, box_size=12).save(buffer)
-    code = f'<img class="bs-code" alt="QR" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"/>'
-    settings = event.raw.get("bigscreen", {})
-    sponsors = settings.get("sponsors_en" if language == "en" else "sponsors_zh", [])
-    call = "扫码查看每一笔善款的去向" if language == "zh" else "Scan to see where every yuan goes"
-    thanks = "特别鸣谢" if language == "zh" else "Thanks to"
-    return (f'<div class="bs-qr">{code}<div><div class="bs-title">{call}</div>'
-            f'<div class="bs-sub">{escape(url)}</div><div class="bs-sponsors"><br/>{thanks}<br/>'
-            + "<br/>".join(escape(s) for s in sponsors) + "</div></div></div>")
+    code = (f'<img class="bs-code" alt="{escape(t("bs.qr_alt", language))}" '
+            f'src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"/>')
+    sponsors = event.bigscreen.sponsors_en if language == "en" else event.bigscreen.sponsors_zh
+    thanks = (f'<div class="bs-sponsors">{escape(t("bs.thanks", language))}<br/>'
+              + "<br/>".join(escape(s) for s in sponsors) + "</div>") if sponsors else ""
+    return (f'<div class="bs-qr">{code}<div><div class="bs-title">{escape(t("bs.scan", language))}</div>'
+            f'<div class="bs-url">{escape(url)}</div>{thanks}</div></div>')
 
 
 def countdown(now: dt.datetime, event: Event, language: str) -> str | None:
-    """Time left to the light show, on its evening only (None otherwise)."""
-    start = event.light_show_start
-    if start is None or now.astimezone(event.tz).date() != start.astimezone(event.tz).date():
+    """Time left to the light show, on its evening until it ends (None otherwise)."""
+    show = event.light_show
+    if show is None or now.astimezone(event.tz).date() != show.starts_at.astimezone(event.tz).date() \
+            or now >= show.ends_at:
         return None
-    seconds = int((start - now).total_seconds())
-    name = pick(event.raw.get("light_show", {}).get("name_zh"), event.raw.get("light_show", {}).get("name_en"), language)
+    name = pick(show.name_zh, show.name_en, language)
+    seconds = int((show.starts_at - now).total_seconds())
     if seconds <= 0:
-        live = "正在进行" if language == "zh" else "on now"
-        return f'<div class="bs-title">{escape(name)}</div><div class="bs-count">{live}</div>'
+        return f'<div class="bs-title">{escape(name)}</div><div class="bs-count">{escape(t("bs.on_now", language))}</div>'
     hours, rest = divmod(seconds, 3600)
-    return (f'<div class="bs-title">{escape(name)} {"倒计时" if language == "zh" else "starts in"}</div>'
+    place = pick(show.place_zh, show.place_en, language)
+    return (f'<div class="bs-title">{escape(name)} {escape(t("bs.starts_in", language))}</div>'
             f'<div class="bs-count">{hours:02d}:{rest // 60:02d}:{rest % 60:02d}</div>'
-            f'<div class="bs-sub">{start.astimezone(event.tz):%H:%M} · 江北嘴</div>')
+            f'<div class="bs-sub">{show.starts_at.astimezone(event.tz):%H:%M}{" · " + escape(place) if place else ""}</div>')
 
 
-def relief(png_base64: str) -> str:
-    """The district relief image, tilted and slowly turning (CSS animation: the camera drift)."""
-    return f'<div class="bs-relief"><img alt="" src="data:image/png;base64,{png_base64}"/></div>'
+def districts(frame_: pl.DataFrame, relief_png: str, language: str) -> str:
+    """The relief map beside the five leading districts and their figures."""
+    leaders = frame_.sort(["raised_fen", "district_adcode"], descending=[True, False]).head(5)
+    rows = "".join(
+        f'<li><span class="n">{i}</span><span class="name">{escape(pick(r["name"], r["name_en"], language))}</span>'
+        f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span></li>'
+        for i, r in enumerate(leaders.filter(pl.col("raised_fen") > 0).iter_rows(named=True), start=1))
+    image = f'<div class="bs-relief"><img alt="" src="data:image/png;base64,{relief_png}"/></div>'
+    return _scene(t("bs.districts", language), f'<div class="bs-map">{image}<ul class="bs-list">{rows}</ul></div>')
 
-def map_title(language: str) -> str:
-    return '<div class="bs-title">' + ("各区县筹款" if language == "zh" else "Money raised by district") + "</div>"
+
+def title_card(event: Event, language: str) -> str:
+    """Before any data: the event's name, dates and organiser."""
+    name = pick(event.name_zh, event.name_en, language)
+    days = event.days
+    dates = (f"{days[0]:%Y}年{days[0].month}月{days[0].day}日–{days[-1].month}月{days[-1].day}日" if language == "zh"
+             else f"{days[0].day}–{days[-1].day} {days[-1]:%B %Y}") if days else ""
+    organiser = pick(event.organiser_zh, event.organiser_en, language)
+    return (f'<div class="bs-card"><div class="bs-big" style="--em:{_em(name) * _EM_SAFETY:.2f}">{escape(name)}</div>'
+            f'<div class="bs-sub">{escape(dates)} · {escape(organiser)}</div>'
+            f'<div class="bs-sub">{escape(t("bs.coming_soon", language))}</div></div>')
+
+
+def celebration(level_fen: int, language: str) -> str:
+    amount = fmt.yuan(level_fen, language)
+    return (f'<div class="bs-card bs-celebrate"><div class="bs-title">{escape(t("bs.passed", language))}</div>'
+            f'<div class="bs-big" style="--em:{_em(amount) * _EM_SAFETY:.2f}">{escape(amount)}</div>'
+            f'<div class="bs-sub">{escape(t("bs.thank_you", language))}</div></div>')
+
+
+def scene_html(scene: str, figures: dict, event: Event, language: str, *, now: dt.datetime,
+               qr_url: str, relief_png: str) -> str | None:
+    """A scene's body from the figures of one version (None: nothing to show now)."""
+    if scene == "hero":
+        return hero(figures["totals"], figures["pace"], language)
+    if scene == "top10":
+        return top10(figures["board"], language)
+    if scene == "funds":
+        return funds(figures["pools"], figures["projections"], event, language)
+    if scene == "categories":
+        return categories(figures["categories"], language)
+    if scene == "ticker":
+        return ticker(figures["gifts"], event, language)
+    if scene == "qr":
+        return qr(qr_url, event, language)
+    if scene == "countdown":
+        return countdown(now, event, language)
+    if scene == "map":
+        return districts(figures["districts"], relief_png, language)
+    return None

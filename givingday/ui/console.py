@@ -25,7 +25,7 @@ from givingday.ui import blocks, charts, data, tables, url
 from givingday.ui import format as fmt
 
 TABS = {"fresh": "数据新鲜度 Freshness", "alerts": "提醒 Alerts", "flags": "合规监测 Integrity",
-        "quarantine": "隔离区 Quarantine", "drill": "详情 Drill-down", "audit": "审计日志 Audit log"}
+        "quarantine": "隔离区 Quarantine", "drill": "详情 Drill-down", "director": "导播 Director", "audit": "审计日志 Audit log"}
 TAB_KEY = "staff_tab"
 SCOPES = {"project": "项目 Project", "org": "机构 Organisation", "district": "区县 District"}
 CITY_LEVEL = 500000  # projects of city-level bodies benefit the whole region

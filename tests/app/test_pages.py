@@ -5,30 +5,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from givingday.ui import format as fmt
-from tests.golden.test_named_queries import build_fixture_inbox
-from tests.helpers import ROOT, ingest, query
+from tests.helpers import open_page, query
 
 PAGES = ["pages/overview.py", "pages/boards.py", "pages/categories.py", "pages/districts.py",
          "pages/funds.py", "pages/projects.py", "pages/open_data.py"]
 RAW_NAMES = ["张三", "山城小雨", "Lily", "alice", "carol"]  # nicknames and donor keys of the fixture
 
 
-@pytest.fixture(scope="module")
-def fixture_warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pages")
-    build_fixture_inbox(root / "inbox")
-    ingest(root / "inbox", root / "warehouse")
-    return root / "warehouse"
-
-
-def _open(monkeypatch, warehouse, page: str, **params) -> AppTest:
-    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(warehouse))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    app.switch_page(page)
-    return app.run()
+_open = open_page
 
 
 def _texts(app: AppTest) -> str:
@@ -116,19 +100,3 @@ def test_district_map_draws_all_38_districts(monkeypatch, fixture_warehouse):
         "givingday.event", fromlist=["load_event"]).load_event().districts}
 
 
-@pytest.mark.parametrize("scenes", ["hero", "top10", "map", "funds", "categories", "ticker", "qr", "countdown",
-                                    "countdown,countdown", "nonsense"])
-def test_the_big_screen_always_shows_a_scene(scenes, monkeypatch, fixture_warehouse):
-    # a list whose scenes have nothing to show now (the countdown off its evening) falls back
-    # to the hero; it used to divide by an empty rotation and show Streamlit's error box
-    app = _open(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes=scenes, rotate="600")
-    assert not app.exception
-    shown = "\n".join(str(getattr(e, "proto", "")) for e in app.main)
-    assert "data-scene=" in shown
-
-
-def test_the_big_screen_without_data_shows_the_title_card(monkeypatch, tmp_path):
-    app = _open(monkeypatch, tmp_path / "empty", "pages/bigscreen.py", scenes="countdown")
-    assert not app.exception
-    shown = "\n".join(str(getattr(e, "proto", "")) for e in app.main)
-    assert "waiting" in shown and "数据即将发布" in shown  # the event's name above, "figures coming soon"

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from givingday import staff
 from givingday.browser import free_port, streamlit_server, wait_for_app
+from tests.helpers import staff_files
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def test_oidc_sign_in_through_a_real_provider(tmp_path, browser, simulated):
             page.close()
 
 
-def _sign_in(page, name: str, password: str, audit=None) -> None:
+def sign_in(page, name: str, password: str, audit=None) -> None:
     """Type into the form and submit; with `audit`, wait until the server has logged it."""
     logged = len(audit.read_text().splitlines()) if audit and audit.is_file() else 0
     page.get_by_label("用户名 Name").fill(name)
@@ -73,20 +73,8 @@ def _sign_in(page, name: str, password: str, audit=None) -> None:
         wait_for_app(page)
 
 
-def _staff_files(tmp_path, monkeypatch, settings: str = "", **accounts: str) -> dict:
-    """A secrets file with these accounts (name=password, role staff) and a state folder,
-    for this process and, as the returned environment, for the server."""
-    env = {"GIVINGDAY_SECRETS": str(tmp_path / "secrets.toml"), "GIVINGDAY_STAFF_STATE": str(tmp_path / "staff")}
-    (tmp_path / "secrets.toml").write_text(settings)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    for name, password in accounts.items():
-        staff.add_user(name, password, "staff")
-    return env
-
-
 def test_wrong_passwords_typed_into_the_form_lock_the_account(tmp_path, monkeypatch, browser, simulated):
-    env = _staff_files(tmp_path, monkeypatch, "[staff]\nmax_failures = 3\nlock_minutes = 15\n",
+    env = staff_files(tmp_path, monkeypatch, "[staff]\nmax_failures = 3\nlock_minutes = 15\n",
                        li="correct horse battery", zhao="another good password")
     state = tmp_path / "staff"
     with streamlit_server(simulated / "warehouse", extra_env=env) as url:
@@ -95,9 +83,9 @@ def test_wrong_passwords_typed_into_the_form_lock_the_account(tmp_path, monkeypa
         wait_for_app(page)
         audit = state / "audit.jsonl"
         for attempt in range(3):
-            _sign_in(page, "li", f"wrong password {attempt}", audit)
+            sign_in(page, "li", f"wrong password {attempt}", audit)
             page.get_by_text("用户名或密码错误").wait_for(timeout=20_000)
-        _sign_in(page, "li", "correct horse battery", audit)  # the right password, but too late
+        sign_in(page, "li", "correct horse battery", audit)  # the right password, but too late
         page.get_by_text("账户已锁定").wait_for(timeout=20_000)
         html = page.content()
         for staff_only in ("Staff console", "Freshness", "版本 Version"):
@@ -107,7 +95,7 @@ def test_wrong_passwords_typed_into_the_form_lock_the_account(tmp_path, monkeypa
         assert "sign_in_refused_locked" in events and "sign_in" not in events
         assert "wrong password" not in (state / "audit.jsonl").read_text()
 
-        _sign_in(page, "zhao", "another good password")  # another account is not locked
+        sign_in(page, "zhao", "another good password")  # another account is not locked
         page.get_by_text("工作台 Staff console").wait_for(timeout=30_000)
         page.get_by_text("版本 Version").wait_for(timeout=30_000)
         page.close()
@@ -120,12 +108,12 @@ def test_flags_appear_after_the_background_scan_and_lead_to_the_drill_down(tmp_p
 
     simulate(load_event(), tmp_path / "inbox", scale=0.05, seed=9, anomalies=True)
     assert ingest(tmp_path / "inbox", tmp_path / "warehouse")[0] == 0
-    env = _staff_files(tmp_path, monkeypatch, li="correct horse battery")
+    env = staff_files(tmp_path, monkeypatch, li="correct horse battery")
     with streamlit_server(tmp_path / "warehouse", extra_env=env) as url:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{url}/staff?tab=flags")
         wait_for_app(page)
-        _sign_in(page, "li", "correct horse battery")
+        sign_in(page, "li", "correct horse battery")
         page.get_by_text("match_outlier").first.wait_for(timeout=60_000)  # once the scan has ended
         for detector in ("apportionment", "match_farming", "new_donor_rush"):
             assert page.get_by_text(detector).count() >= 1

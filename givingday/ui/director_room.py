@@ -1,0 +1,106 @@
+"""The director's room of the staff console: what every named big screen shows, and the
+orders that change it (a playlist or a take, for one screen or all; clear to give a screen
+back its URL's playlist). Every order is audited with the signed-in name. The screens'
+thumbnails are the frames they show (`onair.compose`), refreshed every 2 seconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import polars as pl
+import streamlit as st
+
+from givingday import clock, director
+from givingday.event import load_event
+from givingday.ui import bigscreen as bs
+from givingday.ui import data, onair
+
+ALL_LABEL = "全部屏幕 All screens"
+THUMB_PX = 360  # the longer side of a thumbnail
+
+
+def _targets() -> list[str]:
+    known = set(director.screens()) | (set(director.orders()) - {director.ALL})
+    return sorted(known)
+
+
+def _order_controls(user: str) -> None:
+    targets = _targets()
+    left, right = st.columns([2, 3])
+    choice = left.selectbox("屏幕 Screen", [ALL_LABEL, *targets], key="director_target")
+    typed = left.text_input("或输入新屏幕名 Or a new screen name", key="director_new", placeholder="totem-1")
+    screen = director.screen_name(typed) or (director.ALL if choice == ALL_LABEL else choice)
+    scene = right.selectbox("场景 Scene", director.SCENES, key="director_scene")
+    take, clear = right.columns(2)
+    if take.button("立即上屏 Take", type="primary", key="director_take"):
+        _carry_out(lambda: director.take(screen, scene, user), f"{scene} → {screen}")
+    if clear.button("恢复自身节目单 Clear", key="director_clear"):
+        _carry_out(lambda: director.clear(screen, user), f"{screen}: own playlist")
+    st.markdown("**节目单 Playlist** · 场景按顺序播放，秒数为每个场景的时长 scenes in order, seconds each")
+    rows = pl.DataFrame({"scene": ["hero", "top10", "funds", "map"], "seconds": [20, 15, 15, 15]})
+    edited = st.data_editor(rows, num_rows="dynamic", key="director_playlist", hide_index=True, column_config={
+        "scene": st.column_config.SelectboxColumn("场景 Scene", options=list(director.SCENES), required=True),
+        "seconds": st.column_config.NumberColumn("秒 Seconds", min_value=director.SECONDS[0],
+                                                 max_value=director.SECONDS[1], step=1, required=True)})
+    if st.button("播放此节目单 Play this playlist", key="director_play"):
+        items = [(r["scene"], r["seconds"]) for r in pl.DataFrame(edited).iter_rows(named=True)
+                 if r["scene"] and r["seconds"]]
+        _carry_out(lambda: director.set_playlist(screen, items, user), f"playlist → {screen}")
+
+
+def _carry_out(order, done: str) -> None:
+    try:
+        order()
+    except director.OrderError as exc:
+        st.error(str(exc))
+        return
+    st.toast(f"已执行 Done: {done}")
+
+
+def _thumbnail(name: str, shown: dict, version: int | None, now: dt.datetime, url: str) -> str:
+    width, height = (shown.get("viewport") or [1920, 1080])[:2]
+    scale = THUMB_PX / max(width, height, 1)
+    scene = shown.get("scene", "hero")
+    event = load_event()
+    language = shown.get("lang", "zh")
+    try:
+        level = director.celebrating(onair.source(event), now, event.bigscreen.celebrate_seconds)
+        html, _ = onair.compose(scene if scene in director.SCENES + onair.SPECIAL else "hero", event, version,
+                                language, now, url=url, level_fen=level)
+    except data.Unavailable:
+        html = ""
+    return (f'<figure class="gd-thumb" style="width:{width * scale:.0f}px;height:{height * scale:.0f}px" '
+            f'role="img" aria-label="{escape(name)}: {escape(scene)}">{html}</figure>')
+
+
+@st.fragment(run_every=2)
+def _screens() -> None:
+    now = clock.now(load_event().tz)
+    version = data.published_version()
+    checked_in = director.screens()
+    orders = director.orders()
+    if not checked_in:
+        st.caption("还没有命名的屏幕报到：用 /bigscreen?screen=main 打开一块屏 "
+                   "No named screen has checked in yet: open /bigscreen?screen=main on a screen")
+        return
+    url = onair.qr_url(load_event(), st.context.url)
+    st.html(bs.SCENE_CSS + "<style>.gd-thumb{margin:0;border:1px solid #444;overflow:hidden}</style>")
+    columns = st.columns(3)
+    for i, (name, shown) in enumerate(sorted(checked_in.items())):
+        with columns[i % 3]:
+            seen = dt.datetime.fromisoformat(shown["at"])
+            order = orders.get(name) or orders.get(director.ALL)
+            playing = "导播 director" if order else "自身 own URL"
+            st.markdown(f"**{name}** · {shown.get('scene')} · {playing}")
+            ago = max(0, int((now - seen).total_seconds()))
+            st.caption(f"{ago} 秒前报到 checked in {ago} s ago · v{shown.get('version')} · "
+                       f"{'×'.join(str(v) for v in shown.get('viewport', []))}")
+            st.html(_thumbnail(name, shown, version, now, url))
+
+
+def room(user: str) -> None:
+    """The director's room: orders, then the screens as they are now."""
+    _order_controls(user)
+    st.subheader("屏幕 Screens")
+    _screens()

@@ -1,0 +1,139 @@
+"""The big screen in AppTest: every scene list, every clock and data state shows a frame,
+the director's orders, the screens' check-ins and the milestone cards."""
+
+import json
+
+import pytest
+
+from givingday import director, staff
+from givingday.ui.bigscreen import SCENES
+from tests.helpers import open_page
+
+
+@pytest.fixture(autouse=True)
+def state(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIVINGDAY_STAFF_STATE", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+def on_air(app) -> dict:
+    """The frame the player was given on the last run: {html, scene, lane, lang}."""
+    assert not app.exception, app.exception
+    players = [e.proto for e in app.main if getattr(e.proto, "component_name", "").endswith("bigscreen_player")]
+    assert players, "no frame on air"
+    return json.loads(players[-1].json)["data"] if "data" in json.loads(players[-1].json) else json.loads(players[-1].json)
+
+
+def test_the_frame_payload_can_be_read(monkeypatch, fixture_warehouse):
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="hero"))
+    assert shown["scene"] == "hero" and 'data-scene="hero"' in shown["html"] and shown["lang"] == "zh-CN"
+
+
+@pytest.mark.parametrize("scenes", [*SCENES, "countdown,countdown", "nonsense", "", "0,99", "qr,countdown"])
+def test_every_scene_list_shows_a_scene_at_any_hour(scenes, monkeypatch, fixture_warehouse):
+    # the countdown has nothing to show off the light show's evening (the real clock is years
+    # later): a list of it alone falls back to the hero; it used to divide by an empty rotation
+    # (a list with no scene we know plays every scene)
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes=scenes, rotate="600"))
+    first = scenes.split(",")[0]
+    if first in ("nonsense", "", "0"):
+        assert shown["scene"] in set(SCENES) - {"countdown"}
+    else:
+        assert shown["scene"] == (first if first != "countdown" else "hero")
+    assert f'data-scene="{shown["scene"]}"' in shown["html"]
+
+
+@pytest.mark.parametrize("moment", ["2022-04-26T12:00:00+08:00", "2022-04-27T19:55:00+08:00",
+                                    "2022-04-27T20:10:00+08:00", "2022-04-28T15:00:00+08:00",
+                                    "2022-05-02T09:00:00+08:00"])
+def test_every_scene_at_moments_before_during_and_after_the_event(moment, monkeypatch, fixture_warehouse):
+    monkeypatch.setenv("GIVINGDAY_NOW", moment)
+    from givingday import clock
+    clock._offset_seconds.cache_clear()
+    for scene in SCENES:
+        shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes=scene, rotate="600"))
+        evening = moment.startswith("2022-04-27T")
+        assert shown["scene"] == (scene if scene != "countdown" or evening else "hero")
+    clock._offset_seconds.cache_clear()
+
+
+def test_the_countdown_counts_to_the_light_show(monkeypatch, fixture_warehouse):
+    monkeypatch.setenv("GIVINGDAY_NOW", "2022-04-27T19:55:00+08:00")
+    from givingday import clock
+    clock._offset_seconds.cache_clear()
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="countdown"))
+    clock._offset_seconds.cache_clear()
+    assert shown["scene"] == "countdown" and "00:0" in shown["html"] and "江北嘴" in shown["html"]
+
+
+def test_without_data_the_screen_shows_the_events_title_card(monkeypatch, tmp_path):
+    shown = on_air(open_page(monkeypatch, tmp_path / "empty", "pages/bigscreen.py", scenes="countdown", lang="en"))
+    assert shown["scene"] == "title"
+    assert "Rural Revitalization" in shown["html"] and "Figures coming soon" in shown["html"]
+
+
+def test_stale_data_is_marked_as_updating(monkeypatch, fixture_warehouse):
+    # no version for longer than [bigscreen] stale_after_minutes while the event runs
+    monkeypatch.setattr("givingday.alerts.minutes_stale", lambda *args, **kwargs: 12.0)
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="hero"))
+    assert "数据更新中" in shown["html"]
+
+
+def test_the_lane_shows_masked_gifts_and_can_be_turned_off(monkeypatch, fixture_warehouse):
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="hero"))
+    assert shown["lane"] and "bs-lane" in shown["html"]
+    assert not any(name in " ".join(shown["lane"]) for name in ("张三", "山城小雨", "alice"))
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="hero", ticker="0"))
+    assert shown["lane"] == [] and "bs-lane" not in shown["html"]
+
+
+def test_the_director_takes_and_clears_and_it_is_audited(monkeypatch, fixture_warehouse):
+    kiosk = {"scenes": "hero", "rotate": "600"}
+    director.take("main", "top10", "li")
+    assert on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", screen="main", **kiosk))["scene"] == "top10"
+    assert on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", screen="totem-1", **kiosk))["scene"] == "hero"
+    director.set_playlist(director.ALL, [("categories", 30)], "li")
+    assert on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", screen="totem-1", **kiosk))["scene"] == "categories"
+    assert on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", screen="main", **kiosk))["scene"] == "top10"
+    director.clear(director.ALL, "li")
+    for name in ("main", "totem-1"):
+        assert on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", screen=name, **kiosk))["scene"] == "hero"
+    events = [(e["event"], e["user"], e["detail"]["screen"]) for e in staff.audit_log()][::-1]
+    assert events == [("director_take", "li", "main"), ("director_playlist", "li", "*"), ("director_clear", "li", "*")]
+    checked = director.screens()
+    assert set(checked) == {"main", "totem-1"} and checked["main"]["scene"] == "hero"
+
+
+def test_a_milestone_puts_the_celebration_on_air_where_allowed(monkeypatch, fixture_warehouse):
+    from givingday.event import load_event
+    from givingday.ui import onair
+
+    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(fixture_warehouse))
+    source = onair.source(load_event())
+    director.note_total(source, 1, 4_900_000_000, 5_000_000_000)
+    director.note_total(source, 2, 5_000_000_100, 5_000_000_000)  # passed 5,000万
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="top10"))
+    assert shown["scene"] == "celebrate" and "5,000万" in shown["html"]
+    assert "筹款突破 5,000万" in shown["lane"][0]
+    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="top10", celebrate="0"))
+    assert shown["scene"] == "top10"
+
+
+def test_before_the_first_gift_every_scene_shows_zero_or_says_nothing_yet(monkeypatch, tmp_path):
+    # the morning of the first day: projects and organisations published, no gift, no match
+    import shutil
+
+    from tests.golden.test_named_queries import build_fixture_inbox
+    from tests.helpers import ingest
+
+    build_fixture_inbox(tmp_path / "inbox")
+    for table in ("donations", "matches"):
+        shutil.rmtree(tmp_path / "inbox" / table)
+    assert ingest(tmp_path / "inbox", tmp_path / "warehouse")[0] == 0
+    for scene in SCENES:
+        shown = on_air(open_page(monkeypatch, tmp_path / "warehouse", "pages/bigscreen.py", scenes=scene))
+        assert shown["scene"] == (scene if scene != "countdown" else "hero")
+        if scene == "hero":
+            assert '<span class="g">0<span class="c">.00</span></span>' in shown["html"]
+        if scene in ("top10", "ticker"):
+            assert "暂无数据" in shown["html"]
