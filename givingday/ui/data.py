@@ -9,6 +9,7 @@ the same query and parameters is served, flagged, instead of an error.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 import polars as pl
@@ -32,11 +33,24 @@ def warehouse() -> Warehouse:
     return _warehouse(str(resolve()))
 
 
+_CURRENT: dict[str, tuple[float, int | None]] = {}  # warehouse root -> (when read, version)
+CURRENT_TTL_S = 0.5
+
+
 def published_version() -> int | None:
+    """The published version, read at most twice a second per process (every page and
+    every big screen asks on each run; on object storage each read is a request)."""
+    root = str(resolve())
+    now = time.monotonic()
+    known = _CURRENT.get(root)
+    if known is not None and now - known[0] < CURRENT_TTL_S:
+        return known[1]
     try:
-        return warehouse().current_version()
+        version = _warehouse(root).current_version()
     except OSError:
-        return None
+        version = None
+    _CURRENT[root] = (now, version)
+    return version
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -71,6 +71,12 @@ def body(scene: str, event: Event, version: int, language: str, now: dt.datetime
     return memo.once(("bigscreen.scene", str(data.warehouse().root), version, scene, language, url), build)
 
 
+def _lane(event: Event, version: int, language: str) -> list[str]:
+    crossed = director.milestone(source(event))
+    return memo.once(("bigscreen.lane", str(data.warehouse().root), version, language, str(crossed)),
+                     lambda: bs.lane_items(figures(event, version)["gifts"], crossed, event, language))
+
+
 def available(event: Event, now: dt.datetime) -> set[str]:
     """The scenes with something to show at this moment."""
     return {s for s in director.SCENES if s != "countdown" or bs.countdown(now, event, "zh")}
@@ -86,8 +92,7 @@ def compose(scene: str, event: Event, version: int | None, language: str, now: d
     totals = found["totals"]
     content = bs.celebration(level_fen or 0, language) if scene == "celebrate" else \
         body(scene, event, version, language, now, url)
-    items = bs.lane_items(found["gifts"], director.milestone(source(event)), event, language) \
-        if lane and scene != "ticker" else None
+    items = _lane(event, version, language) if lane and scene != "ticker" else None
     stamp = t("bs.as_of", language).format(time=fmt.local_time(totals["as_of"], event.tz, language))
     return bs.frame(scene, content or "", event, language, stamp=stamp, flags=flags, lane=items,
                     overscan=overscan), items

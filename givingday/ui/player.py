@@ -9,12 +9,24 @@ from pathlib import Path
 import streamlit as st
 
 _JS = (Path(__file__).parent / "assets" / "player.js").read_text(encoding="utf-8")
+_SENT = "bigscreen_player_sent"
 _player = st.components.v2.component("givingday.bigscreen_player", js=_JS, isolate_styles=False)
 
 
 def show(html: str, scene: str, lane: list[str] | None, language: str) -> list[int] | None:
-    """Put a frame on air; returns the kiosk's viewport [width, height] once it reported it."""
-    result = _player(data={"html": html, "scene": scene, "lane": lane or [],
-                           "lang": "en" if language == "en" else "zh-CN"},
-                     key="bigscreen_player", on_viewport_change=lambda: None)
+    """Put a frame on air; returns the kiosk's viewport [width, height] once it reported it.
+
+    The frame travels to the browser only when it differs from the one this session sent
+    last (a fragment rerun that changes nothing sends a few bytes): `reset()` at the top of
+    every full run of the page, so a new or reconnected browser always gets the whole frame."""
+    frame = {"html": html, "scene": scene, "lane": lane or [], "lang": "en" if language == "en" else "zh-CN"}
+    stamp = hash((html, tuple(lane or ())))
+    if st.session_state.get(_SENT) == stamp:
+        frame = {"same": True, "scene": scene}
+    st.session_state[_SENT] = stamp
+    result = _player(data=frame, key="bigscreen_player", on_viewport_change=lambda: None)
     return getattr(result, "viewport", None)
+
+
+def reset() -> None:
+    st.session_state[_SENT] = None

@@ -81,7 +81,7 @@ export default function (component) {
     window.addEventListener("resize", () => { clearTimeout(state.resizing); state.resizing = setTimeout(report, 500); });
     report();
   }
-  if (!data) return;
+  if (!data || data.same) return;  // the frame on air is still the right one
   document.documentElement.lang = data.lang || document.documentElement.lang;
   if (data.html !== state.html) {
     state.html = data.html;
