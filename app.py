@@ -2,11 +2,18 @@
 
 import streamlit as st
 
+from givingday.event import EventError, load_event
 from givingday.ui.i18n import lang, t
 
 st.set_page_config(page_title="公益日 · 数据看板 | Giving day dashboard", page_icon="❤", layout="wide",
                    initial_sidebar_state="collapsed")
 language = lang()
+try:
+    load_event()
+except EventError as refused:  # a broken event folder: the same lines as `event check`, no traceback
+    st.error(t("event.refused", language))
+    st.code(str(refused), language=None)
+    st.stop()
 navigation = st.navigation([
     st.Page("pages/overview.py", title=t("nav.overview", language), url_path="overview", default=True),
     st.Page("pages/boards.py", title=t("nav.boards", language), url_path="boards"),

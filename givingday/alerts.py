@@ -46,9 +46,9 @@ def version_alerts(reader: VersionReader, event: Event) -> list[dict]:
             found.append(_alert("pool_exhausted", ran_out.get(row["pool_id"], as_of), {
                 "budget_fen": row["budget_fen"], "matched_fen": row["matched_fen"]}, row["pool_id"],
                 severity="critical"))
-    within = limits.get("pool_runs_out_within_minutes", 60)
+    within = limits.pool_runs_out_within_minutes
     for row in output.records(reader.run("pool_projection")):
-        if row["minutes_left"] is not None and 0 < row["minutes_left"] <= within and row["left_fen"] > 100:
+        if row["minutes_left"] is not None and 0 < row["minutes_left"] <= within and row["left_fen"] >= limits.pool_empty_below_fen:
             found.append(_alert("pool_running_out", as_of, {
                 "left_fen": row["left_fen"], "minutes_left": row["minutes_left"],
                 "minutes_left_low": row["minutes_left_low"], "minutes_left_high": row["minutes_left_high"],
@@ -65,7 +65,7 @@ def version_alerts(reader: VersionReader, event: Event) -> list[dict]:
 
     reached = {row["project_id"]: row["reached_at"]
                for row in output.records(reader.run_sql(internal_sql("staff/targets_reached"), {}))}
-    stalled_hours = limits.get("project_stalled_after_hours", 6)
+    stalled_hours = limits.project_stalled_after_hours
     event_live = event.start.isoformat() <= as_of < event.end.isoformat() if as_of else False
     for row in output.records(reader.run("board_projects")):
         if row["raised_fen"] >= row["target_fen"]:
@@ -87,7 +87,7 @@ def version_alerts(reader: VersionReader, event: Event) -> list[dict]:
             "change_fen": row["change_fen"], "reason": row["reason"]}, severity="critical",
             episode=row["recorded_at"]))
 
-    spike = limits.get("quarantine_spike_rows_per_hour", 1000)
+    spike = limits.quarantine_spike_rows_per_hour
     query = internal_sql("staff/quarantine_per_hour")
     for row in output.records(reader.run_sql(query, {})):
         if row["rows"] >= spike:
@@ -101,7 +101,7 @@ def minutes_stale(manifest, event: Event, now: dt.datetime, limit_minutes: float
     """Minutes since this version was published, when that is more than the limit (default:
     `[alerts] stale_after_minutes`) while the event runs; None when fresh, outside the event or
     unknown. The one definition of "stale" for the public stamp, the big screen and staff."""
-    limit = event.alerts.get("stale_after_minutes", 10) if limit_minutes is None else limit_minutes
+    limit = event.alerts.stale_after_minutes if limit_minutes is None else limit_minutes
     if not (manifest and manifest.published_at and event.start <= now < event.end):
         return None
     age = (now - dt.datetime.fromisoformat(manifest.published_at)).total_seconds() / 60
@@ -115,7 +115,7 @@ def freshness_alerts(warehouse: Warehouse, version: int, event: Event, now: dt.d
     if age is None:
         return []
     return [_alert("data_stale", manifest.published_at, {
-        "minutes_since_publication": round(age, 1), "threshold_minutes": event.alerts.get("stale_after_minutes", 10),
+        "minutes_since_publication": round(age, 1), "threshold_minutes": event.alerts.stale_after_minutes,
         "version": manifest.version}, severity="critical", episode=manifest.published_at)]
 
 

@@ -111,6 +111,20 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_event(args) -> int:
+    """`event check DIR`: every problem of an event folder on its own line; exit 2 if any."""
+    from givingday.event_schema import problems
+
+    found = problems(Path(args.folder))
+    for problem in found:
+        print(problem, file=sys.stderr)
+    if found:
+        print(f"{args.folder}: {len(found)} problem(s)", file=sys.stderr)
+        return 2
+    print(f"{args.folder}: a good event folder")
+    return 0
+
+
 def cmd_users(args) -> int:
     import getpass
 
@@ -289,6 +303,11 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--warehouse", help="default: $GIVINGDAY_WAREHOUSE or data/warehouse")
     query.add_argument("--format", choices=("json", "csv", "table"), default="table")
     query.set_defaults(run=cmd_query)
+
+    event = commands.add_parser("event", help="check an event folder (event.toml, districts.csv, boundaries)")
+    event.add_argument("action", choices=("check",))
+    event.add_argument("folder", help="the event folder, e.g. data/events/chongqing-2022")
+    event.set_defaults(run=cmd_event)
 
     users = commands.add_parser("users", help="staff accounts in .streamlit/secrets.toml (bcrypt hashes)")
     users.add_argument("action", choices=("add", "remove", "list"))

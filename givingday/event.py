@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from givingday import event_schema
+
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS_DIR = ROOT / "data" / "events"
 DEFAULT_EVENT = "chongqing-2022"
@@ -70,14 +72,22 @@ class Pool:
     eligible_org_kinds: tuple[str, ...] = ()
 
 
-def contrast(foreground: str, background: str) -> float:
-    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
-    def luminance(colour: str) -> float:
-        channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+@dataclass(frozen=True)
+class Alerts:
+    """[alerts]: the thresholds of the staff alert rules (and of "spent" on the big screen)."""
+    stale_after_minutes: float = 10
+    pool_runs_out_within_minutes: float = 60
+    pool_empty_below_fen: int = 100   # less than this left: the pool (or day's share) is spent
+    project_stalled_after_hours: float = 6
+    quarantine_spike_rows_per_hour: int = 1000
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the district map opens ([map]; default: the middle of the boundaries)."""
+    latitude: float
+    longitude: float
+    zoom: float
 
 
 @dataclass(frozen=True)
@@ -94,9 +104,9 @@ class LightShow:
 @dataclass(frozen=True)
 class BigScreen:
     """[bigscreen]: the kiosk's look and behaviour. Colours must pass WCAG AA on the
-    background (AAA for `text`, the headline figures); `milestone_every_fen = 0` turns the
-    celebration cards off; `overscan_percent` is the default safe margin (a screen's URL
-    may override it with ?overscan=)."""
+    background (AAA for `text`, the headline figures: event_schema checks); `milestone_every_fen
+    = 0` turns the celebration cards off; `overscan_percent` is the default safe margin (a
+    screen's URL may override it with ?overscan=)."""
     public_url: str = ""
     qr_page: str = "live"
     sponsors_zh: tuple[str, ...] = ()
@@ -114,25 +124,10 @@ class BigScreen:
     up: str = "#3DDC97"
     down: str = "#FF8A8A"
 
-    KEYS = ("public_url", "qr_page", "sponsors_zh", "sponsors_en", "stale_after_minutes",
-            "milestone_every_fen", "celebrate_seconds", "overscan_percent", "title_zh", "title_en",
-            "background", "text", "muted", "accent", "up", "down")
-
     @classmethod
     def read(cls, table: dict) -> BigScreen:
-        unknown = sorted(set(table) - set(cls.KEYS))
-        if unknown:
-            raise EventError(f"[bigscreen] has unknown keys: {', '.join(unknown)}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
-        screen = cls(**values)
-        for name in ("muted", "accent", "up", "down"):
-            if contrast(getattr(screen, name), screen.background) < 4.5:
-                raise EventError(f"[bigscreen] {name} {getattr(screen, name)} is under 4.5:1 on {screen.background}")
-        if contrast(screen.text, screen.background) < 7:
-            raise EventError(f"[bigscreen] text {screen.text} is under 7:1 (AAA) on {screen.background}")
-        if screen.milestone_every_fen < 0 or not 0 <= screen.overscan_percent <= 10:
-            raise EventError("[bigscreen] milestone_every_fen must be >= 0 and overscan_percent 0-10")
-        return screen
+        """From the [bigscreen] table (checked by event_schema: keys, types, contrast)."""
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})
 
 
 @dataclass(frozen=True)
@@ -154,11 +149,19 @@ class Event:
     districts: tuple[District, ...]
     zones: tuple[Zone, ...]
     pools: tuple[Pool, ...]
-    alerts: dict = field(default_factory=dict)
+    alerts: Alerts = field(default_factory=Alerts)
     light_show: LightShow | None = None
     organiser_zh: str = ""
     organiser_en: str = ""
+    platform_zh: str = ""
+    platform_en: str = ""
+    licence: str = "CC BY 4.0"
     bigscreen: BigScreen = field(default_factory=BigScreen)
+    integrity: dict = field(default_factory=dict)   # [integrity] thresholds, checked by event_schema
+    frame_ancestors: tuple[str, ...] = ("*",)       # [embed]: who may frame the embed cards
+    region_level_zh: str = "市级"                    # the label of region-wide (not district) bodies
+    region_level_en: str = "City-wide"
+    map_view: MapView | None = None
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -250,59 +253,40 @@ def load_event(event_id: str | None = None, events_dir: Path | None = None) -> E
 
 @cache
 def _load_folder(folder: Path) -> Event:
-    toml_path = folder / "event.toml"
-    if not toml_path.is_file():
-        raise EventError(f"event folder {folder} has no event.toml")
-    try:
-        raw = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-        tz = ZoneInfo(raw["time_zone"])
-        light = raw.get("light_show", {})
-        event = Event(
-            id=raw["id"], folder=folder, name_zh=raw["name_zh"], name_en=raw["name_en"], tz=tz,
-            start=_aware(raw["start"], tz), end=_aware(raw["end"], tz),
-            matching_opens_at=_time(raw["matching_opens_at"]),
-            region_adcode=int(raw["region_adcode"]),
-            region_name_zh=raw.get("region_name_zh", ""),
-            region_name_en=raw.get("region_name_en", ""),
-            light_show_start=_aware(light["starts_at"], tz) if light else None,
-            light_show_end=_aware(light["ends_at"], tz) if light else None,
-            categories=tuple(
-                Category(c["code"], c["name_zh"], c["name_en"], c["colour"], i)
-                for i, c in enumerate(raw["categories"])
-            ),
-            districts=_read_districts(folder / "districts.csv"),
-            zones=tuple(Zone(z["name_zh"], z["name_en"], int(z["host_adcode"]), z.get("note", ""))
-                        for z in raw.get("zones", [])),
-            pools=tuple(sorted((_read_pool(p) for p in raw["pools"]), key=lambda p: p.pool_id)),
-            alerts=dict(raw.get("alerts", {})),
-            light_show=LightShow(light["name_zh"], light["name_en"], _aware(light["starts_at"], tz),
-                                 _aware(light["ends_at"], tz), light.get("place_zh", ""),
-                                 light.get("place_en", "")) if light else None,
-            organiser_zh=raw.get("organiser_zh", ""), organiser_en=raw.get("organiser_en", ""),
-            bigscreen=BigScreen.read(raw.get("bigscreen", {})),
-            raw=raw,
-        )
-    except (KeyError, ValueError, TypeError, OSError, tomllib.TOMLDecodeError) as exc:
-        raise EventError(f"event folder {folder} is invalid: {type(exc).__name__}: {exc}") from exc
-    _check(event)
-    return event
+    found = event_schema.problems(folder)
+    if found:
+        raise EventError(f"event folder {folder} has {len(found)} problem(s):\n" + "\n".join(found))
+    raw = tomllib.loads((folder / "event.toml").read_text(encoding="utf-8"))
+    tz = ZoneInfo(raw["time_zone"])
+    light = raw.get("light_show", {})
+    view = raw.get("map", {})
+    return Event(
+        id=raw["id"], folder=folder, name_zh=raw["name_zh"], name_en=raw["name_en"], tz=tz,
+        start=_aware(raw["start"], tz), end=_aware(raw["end"], tz),
+        matching_opens_at=_time(raw["matching_opens_at"]),
+        region_adcode=int(raw["region_adcode"]),
+        region_name_zh=raw["region_name_zh"], region_name_en=raw["region_name_en"],
+        light_show_start=_aware(light["starts_at"], tz) if light else None,
+        light_show_end=_aware(light["ends_at"], tz) if light else None,
+        categories=tuple(Category(c["code"], c["name_zh"], c["name_en"], c["colour"], i)
+                         for i, c in enumerate(raw["categories"])),
+        districts=_read_districts(folder / "districts.csv"),
+        zones=tuple(Zone(z["name_zh"], z["name_en"], int(z["host_adcode"]), z.get("note", ""))
+                    for z in raw.get("zones", [])),
+        pools=tuple(sorted((_read_pool(p) for p in raw["pools"]), key=lambda p: p.pool_id)),
+        alerts=Alerts(**raw.get("alerts", {})),
+        light_show=LightShow(light["name_zh"], light["name_en"], _aware(light["starts_at"], tz),
+                             _aware(light["ends_at"], tz), light.get("place_zh", ""),
+                             light.get("place_en", "")) if light else None,
+        organiser_zh=raw.get("organiser_zh", ""), organiser_en=raw.get("organiser_en", ""),
+        platform_zh=raw.get("platform_zh", ""), platform_en=raw.get("platform_en", ""),
+        licence=raw.get("licence", "CC BY 4.0").split(" (")[0],
+        bigscreen=BigScreen.read(raw.get("bigscreen", {})),
+        integrity=dict(raw.get("integrity", {})),
+        frame_ancestors=tuple(raw.get("embed", {}).get("frame_ancestors", ["*"])),
+        region_level_zh=raw.get("region_level_zh", "市级"), region_level_en=raw.get("region_level_en", "City-wide"),
+        map_view=MapView(view["latitude"], view["longitude"], view.get("zoom", 6)) if "latitude" in view else None,
+        raw=raw,
+    )
 
 
-def _check(event: Event) -> None:
-    if not event.categories:
-        raise EventError(f"event {event.id} declares no categories")
-    if len(set(event.category_codes)) != len(event.categories):
-        raise EventError(f"event {event.id} repeats a category code")
-    if not event.districts:
-        raise EventError(f"event {event.id} has no districts")
-    if len(set(event.pool_ids)) != len(event.pools):
-        raise EventError(f"event {event.id} repeats a pool_id")
-    for pool in event.pools:
-        if pool.daily_shares_fen and sum(pool.daily_shares_fen) != pool.budget_fen:
-            raise EventError(f"pool {pool.pool_id}: daily shares do not add up to its budget")
-        if pool.daily_shares_fen and len(pool.daily_shares_fen) != len(event.days):
-            raise EventError(f"pool {pool.pool_id}: one daily share per event day is needed")
-    if event.end <= event.start:
-        raise EventError(f"event {event.id} ends before it starts")
-    if not event.boundaries_path.is_file():
-        raise EventError(f"event folder {event.folder} has no boundaries.geojson")

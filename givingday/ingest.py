@@ -379,7 +379,7 @@ class Ingest:
         published_at = now_stamp()
         connection = duckdb.connect(config=_duckdb_limits(spill, ROLLUP_DUCKDB_MEMORY))
         try:
-            set_time_zone(connection)
+            set_time_zone(connection, str(self.event.tz))
             self.warehouse.attach_to(connection)
             register = Register(connection, self.warehouse.state_dir / "register.duckdb")
             with run.timed("register_rebuild"):
@@ -498,7 +498,7 @@ class Ingest:
         file_names = {order: file.name for order, file, _, _ in chunk}
         staged = pl.concat([part for _, _, part, _ in chunk], rechunk=False)
         con = duckdb.connect(config=_duckdb_limits(spill, LEDGER_DUCKDB_MEMORY))
-        set_time_zone(con)
+        set_time_zone(con, str(self.event.tz))
         self.warehouse.attach_to(con)
         key_column = duckdb.ColumnExpression(key)
         staged_rows = con.from_arrow(staged.to_arrow()).select(
@@ -638,7 +638,8 @@ def event_tables(event: Event) -> dict[str, pl.DataFrame]:
         "event_info": pl.DataFrame([{
             "event_id": event.id, "name": event.name_zh, "name_en": event.name_en,
             "time_zone": str(event.tz), "starts_at": event.start, "ends_at": event.end,
-            "region_adcode": event.region_adcode}]),
+            "region_adcode": event.region_adcode, "region_level": event.region_level_zh,
+            "region_level_en": event.region_level_en}]),
     }
 
 

@@ -32,7 +32,7 @@ EVIDENCE_KEYS = ("detector", "project_id", "donor_key", "who", "window_start", "
 
 def flags(reader: VersionReader, event: Event) -> list[dict]:
     """Every detector's flags on one version: detector, subject, window, figures."""
-    thresholds = event.raw.get("integrity", {})
+    thresholds = event.integrity
     found = []
     for detector, (name, parameters) in DETECTORS.items():
         query = internal_sql(name)

@@ -18,14 +18,15 @@ import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 
+from givingday import contract
 from givingday.warehouse import Manifest, Warehouse
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
-TIME_ZONE = "Asia/Shanghai"
 ROW_CAP = 100_000  # a named query never returns more rows than this
 _PARAM_LINE = re.compile(r"^--\s*param:\s*(\w+)\s*(.*)$")
 
@@ -122,14 +123,17 @@ def internal_sql(name: str) -> NamedQuery:
     return _parse(path)
 
 
-def new_connection() -> duckdb.DuckDBPyConnection:
+def new_connection(zone: str = contract.TZ) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
-    set_time_zone(connection)
+    set_time_zone(connection, zone)
     return connection
 
 
-def set_time_zone(connection) -> None:
-    connection.execute(f"SET TimeZone = '{TIME_ZONE}'")
+def set_time_zone(connection, zone: str) -> None:
+    """Local times in SQL (days, hours, `at time zone`) are the event's: its zone, from the
+    version's event_info table (the inbox contract's zone for raw files)."""
+    ZoneInfo(zone)  # a real zone name, never text pasted into SQL
+    connection.execute(f"SET TimeZone = '{zone}'")
 
 
 class VersionReader:
@@ -148,11 +152,14 @@ class VersionReader:
                 continue
             files = manifest.files(table) or [str(warehouse.schema_file(table))]
             self._connection.read_parquet(files, hive_partitioning=False).create_view(table)
+        self.time_zone = contract.TZ
+        if "event_info" in manifest.tables and (tables is None or "event_info" in tables):
+            self.time_zone = self._connection.sql(internal_sql("reader/event_time_zone").sql).fetchall()[0][0]
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:  # creating cursors is cheap but not thread-safe on one connection
             cursor = self._connection.cursor()
-        set_time_zone(cursor)
+        set_time_zone(cursor, self.time_zone)
         return cursor
 
     def run(self, name: str, params: dict[str, str] | None = None) -> pl.DataFrame:

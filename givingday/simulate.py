@@ -41,24 +41,6 @@ from givingday.event import Event
 MINUTE_US = 60_000_000
 HOUR_US = 60 * MINUTE_US
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢")
-GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明",
-         "超", "秀英", "华", "丽", "建国", "小红", "志强", "晓东", "思雨", "子涵", "欣怡", "浩然"]
-NICK_HEAD = ["山城", "嘉陵江", "解放碑", "火锅", "雾都", "快乐的", "安静的", "追风", "阳光",
-             "小小", "渝州", "长江", "南山", "向日葵", "橘子", "晴天", "麻辣", "温柔的"]
-NICK_TAIL = ["小雨", "少年", "阿姨", "大叔", "鱼", "猫", "星星", "云朵", "老王", "妹儿", "娃儿",
-             "飞鸟", "棒棒", "花椒", "爸爸", "妈妈", "Lily", "Tony", "同学"]
-THEMES = {
-    "industry": ["特色产业帮扶", "乡村振兴产业发展", "农产品助销", "脐橙产业提升", "茶产业帮扶", "乡村电商培训"],
-    "elderly": ["留守老人关爱", "高龄老人助餐", "敬老院改善", "空巢老人陪伴", "老年助浴"],
-    "education": ["乡村学校图书角", "困境学生助学", "乡村教师培训", "营养午餐", "科学实验室"],
-    "talent": ["乡村人才培育", "新型农民培训", "返乡创业扶持", "技能人才培训", "乡村医生培养"],
-    "children": ["留守儿童关爱", "困境儿童守护", "儿童之家建设", "儿童大病救助", "童伴妈妈"],
-    "relief": ["困难群众救助", "大病医疗救助", "残疾人帮扶", "应急救灾", "暖冬行动"],
-}
-SOCIAL_NAMES = ["公益基金会", "社会工作服务中心", "公益发展中心", "慈善服务中心", "助学促进会",
-                "乡村发展研究会", "社区服务中心", "关爱协会"]
-VOLUNTEER_NAMES = ["志愿服务协会", "青年志愿者协会", "志愿服务队", "义工联合会"]
 ELIGIBLE_KINDS_DEFAULT = ("district_charity", "social_org", "volunteer_org")
 
 
@@ -126,12 +108,13 @@ def _organisations(event: Event, calib: dict, rng: np.random.Generator) -> pl.Da
     rows = []
     bodies = [(d.name_zh, d.adcode) for d in event.districts]
     bodies += [(z.name_zh, z.host_adcode) for z in event.zones]
+    words = calib["vocabulary"]
     for name, adcode in bodies[: counts["district_charity"]]:
-        rows.append((name + "慈善会", "district_charity", adcode))
+        rows.append((name + words["district_charity_suffix"], "district_charity", adcode))
     district_codes = [d.adcode for d in event.districts]
     taken = {row[0] for row in rows}
-    for kind, names, n in (("social_org", SOCIAL_NAMES, counts["social_org"]),
-                           ("volunteer_org", VOLUNTEER_NAMES, counts["volunteer_org"])):
+    for kind, names, n in (("social_org", words["social_org_names"], counts["social_org"]),
+                           ("volunteer_org", words["volunteer_org_names"], counts["volunteer_org"])):
         for i in range(n):
             while True:  # a place and a kind of body not taken yet
                 city_level = rng.random() < 0.3
@@ -178,8 +161,9 @@ def build_reference(event: Event, calib: dict, rng: np.random.Generator,
         if adcode == event.region_adcode:
             adcode = int(rng.choice(district_codes, p=populations / populations.sum()))
         place = next(d.name_zh for d in event.districts if d.adcode == adcode)
-        theme = THEMES.get(category, ["公益项目"])[i % len(THEMES.get(category, ["公益项目"]))]
-        rows.append((f"P{i + 1:04d}", f"{place}{theme}项目", orgs["org_id"][org], category, adcode))
+        themes = calib["vocabulary"]["project_themes"][category]
+        rows.append((f"P{i + 1:04d}", f"{place}{themes[i % len(themes)]}{calib['vocabulary']['project_suffix']}",
+                     orgs["org_id"][org], category, adcode))
         weights[i] = rng.lognormal(0, sigma)
     category_arr = np.array(categories)
     for code in event.category_codes:
@@ -404,10 +388,13 @@ class Simulation:
     def _names(self, rng: np.random.Generator, donors: np.ndarray) -> pl.Series:
         """Stable nickname per donor, missing for some: real-name-like or playful."""
         h = _mix64(donors, self.seed + 7)
-        surname = pl.Series(SURNAMES).gather((h % np.uint64(len(SURNAMES))).astype(np.int64))
-        given = pl.Series(GIVEN).gather(((h >> np.uint64(8)) % np.uint64(len(GIVEN))).astype(np.int64))
-        head = pl.Series(NICK_HEAD).gather(((h >> np.uint64(16)) % np.uint64(len(NICK_HEAD))).astype(np.int64))
-        tail = pl.Series(NICK_TAIL).gather(((h >> np.uint64(24)) % np.uint64(len(NICK_TAIL))).astype(np.int64))
+        words = self.calib["vocabulary"]
+
+        def part(key: str, shift: int) -> pl.Series:
+            choices = words[key]
+            return pl.Series(choices).gather(((h >> np.uint64(shift)) % np.uint64(len(choices))).astype(np.int64))
+        surname, given = part("surnames", 0), part("given_names", 8)
+        head, tail = part("nickname_heads", 16), part("nickname_tails", 24)
         style = (h >> np.uint64(32)) % np.uint64(100)
         missing = ((h >> np.uint64(40)) % np.uint64(1000)) < int(self.calib["donors"]["name_missing_share"] * 1000)
         names = pl.select(pl.when(pl.Series(style < 40)).then(surname + given).otherwise(head + tail)).to_series()

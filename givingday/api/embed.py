@@ -19,8 +19,7 @@ from givingday.ui.i18n import html_lang, lang_query, pick, t
 
 
 def frame_ancestors() -> str:
-    allowed = load_event().raw.get("embed", {}).get("frame_ancestors", ["*"])
-    return " ".join(allowed) if isinstance(allowed, list) else str(allowed)
+    return " ".join(load_event().frame_ancestors)
 
 
 def build(reader: queries.VersionReader, stem: str, params: Mapping[str, str]) -> dict:

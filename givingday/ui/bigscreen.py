@@ -283,8 +283,8 @@ def _fund_status(projection: dict, event: Event, language: str) -> str:
     opens = projection.get("opens_at")
     if opens is not None and as_of < opens:
         return t("bs.opens_at", language).format(time=f"{opens.astimezone(event.tz):%H:%M}")
-    if projection.get("share_fen") is not None and projection["left_fen"] < 100:
-        return t("bs.spent_today", language)  # under 1 yuan left: the alert rule's line (alerts.py)
+    if projection.get("share_fen") is not None and projection["left_fen"] < event.alerts.pool_empty_below_fen:
+        return t("bs.spent_today", language)  # the alert rules' line ([alerts] pool_empty_below_fen)
     minutes = projection.get("minutes_left")
     if minutes is None:
         return ""

@@ -46,14 +46,15 @@ def _local(frame: pl.DataFrame, column: str, event: Event) -> pl.DataFrame:
 
 
 def _marks(event: Event, language: str) -> alt.Chart:
-    """Day boundaries, the daily 10:00 openings of matching and the light show."""
+    """Day boundaries, the daily openings of matching and the light show."""
+    opening = t("match_opens", language).format(time=f"{event.matching_opens_at:%H:%M}")
     rows = [{"at": dt.datetime.combine(day, dt.time(0)), "kind": t("day_boundary", language)} for day in event.days[1:]]
-    rows += [{"at": opens.replace(tzinfo=None), "kind": t("match_opens", language)} for opens in event.matching_opens()]
+    rows += [{"at": opens.replace(tzinfo=None), "kind": opening} for opens in event.matching_opens()]
     if event.light_show_start:
         rows.append({"at": event.light_show_start.astimezone(event.tz).replace(tzinfo=None),
                      "kind": t("light_show", language)})
     marks = pl.DataFrame(rows)
-    kinds = [t("day_boundary", language), t("match_opens", language), t("light_show", language)]
+    kinds = [t("day_boundary", language), opening, t("light_show", language)]
     return alt.Chart(marks).mark_rule(strokeDash=[4, 3], strokeWidth=1).encode(
         x="at:T",
         color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=["#8a8a8a", MATCHED, "#7B3294"]),

@@ -28,7 +28,6 @@ TABS = {"fresh": "数据新鲜度 Freshness", "alerts": "提醒 Alerts", "flags"
         "quarantine": "隔离区 Quarantine", "drill": "详情 Drill-down", "director": "导播 Director", "audit": "审计日志 Audit log"}
 TAB_KEY = "staff_tab"
 SCOPES = {"project": "项目 Project", "org": "机构 Organisation", "district": "区县 District"}
-CITY_LEVEL = 500000  # projects of city-level bodies benefit the whole region
 SEVERITY = {"critical": ":red-background[严重 critical]", "warning": ":orange-background[警告 warning]",
             "info": ":blue-background[信息 info]"}
 INFO_ALERTS_SHOWN = 20
@@ -255,7 +254,9 @@ def _subjects(console: Console, scope: str) -> dict:
         return _labelled(console.query("board_projects").sort("project_id"), "project_id")
     if scope == "org":
         return _labelled(console.query("board_orgs").sort("org_id"), "org_id")
-    return {CITY_LEVEL: f"{CITY_LEVEL} · 市级 City-level"} | _labelled(console.query("districts"), "district_adcode")
+    region = console.event  # projects of region-level bodies benefit the whole region
+    return {region.region_adcode: f"{region.region_adcode} · {region.region_level_zh} {region.region_level_en}"} \
+        | _labelled(console.query("districts"), "district_adcode")
 
 
 def _choose_subject(console: Console) -> tuple[str, object]:

@@ -10,7 +10,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # navigation
     "nav.overview": ("总览", "Overview"),
     "nav.boards": ("排行榜", "Leaderboards"),
-    "nav.categories": ("六大类", "Categories"),
+    "nav.categories": ("类别", "Categories"),
     "nav.districts": ("区县地图", "Districts"),
     "nav.funds": ("配捐进度", "Match funds"),
     "nav.projects": ("项目", "Projects"),
@@ -44,6 +44,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # stamps and states
     "as_of": ("数据截至", "Data as of"),
     "stale": ("数据更新中", "Updating"),
+    "event.refused": ("活动配置有误，看板无法启动。请按下列各行修改活动文件夹（python -m givingday event check 可检查）。",
+                      "The event folder has problems, so the dashboard cannot start. Fix each line below "
+                      "(python -m givingday event check shows them)."),
     # the big screens
     "bs.raised": ("筹款总额（元）", "Raised so far (yuan)"),
     "bs.today": ("今日", "Today"),
@@ -104,7 +107,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "back_to_projects": ("← 全部项目", "← All projects"),
     "not_found": ("没有找到这个项目。", "No such project."),
     "day_boundary": ("日期分界", "Day boundary"),
-    "match_opens": ("10:00 配捐开启", "10:00 matching opens"),
+    "match_opens": ("{time} 配捐开启", "{time} matching opens"),
     "light_show": ("灯光秀", "Light show"),
     "correction": ("更正", "Correction"),
 }

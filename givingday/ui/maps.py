@@ -26,6 +26,28 @@ def _boundaries(path: str) -> dict:
         return json.load(f)
 
 
+def _view(event: Event, geo: dict) -> pdk.ViewState:
+    """Where the map opens: [map] in event.toml, else around the districts' boundaries."""
+    if event.map_view:
+        return pdk.ViewState(latitude=event.map_view.latitude, longitude=event.map_view.longitude,
+                             zoom=event.map_view.zoom)
+    import math
+
+    points = [point for feature in geo["features"] for point in _points(feature["geometry"]["coordinates"])]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.3, 0.01)
+    return pdk.ViewState(latitude=(min(lats) + max(lats)) / 2, longitude=(min(lons) + max(lons)) / 2,
+                         zoom=round(math.log2(360 / span) - 0.55, 2))
+
+
+def _points(coordinates):
+    if isinstance(coordinates[0], int | float):
+        yield coordinates
+        return
+    for part in coordinates:
+        yield from _points(part)
+
+
 def measure_label(measure: str, language: str) -> str:
     return {"raised_fen": t("raised", language), "raised_per_10k_residents_fen": t("per_10k", language),
             "donations": t("donations", language), "projects": t("projects", language)}[measure]
@@ -106,7 +128,7 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
                 f"<br/>{labels['donations']}：{{gifts}}<br/>{labels['projects']}：{{projects}}",
         "style": {"backgroundColor": "#1b1b1b", "color": "white", "fontSize": "13px"},
     }
-    view = pdk.ViewState(latitude=30.0, longitude=107.7, zoom=5.55)
+    view = _view(event, geo)
     deck = FrozenDeck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
                       map_provider=None)
     return deck, legend(measure, breaks, language)

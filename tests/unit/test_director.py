@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from givingday import director
-from givingday.event import EventError, contrast, load_event
+from givingday.event import EventError, load_event
+from givingday.event_schema import contrast
 from givingday.ui import bigscreen
 
 
@@ -92,8 +93,8 @@ def test_big_screen_colours_must_pass_contrast(tmp_path):
     shutil.copytree(source, folder)
     toml = (folder / "event.toml").read_text(encoding="utf-8")
     (folder / "event.toml").write_text(toml.replace('muted = "#AEB7C2"', 'muted = "#3A4350"'), encoding="utf-8")
-    with pytest.raises(EventError, match="muted #3A4350 is under 4.5:1"):
+    with pytest.raises(EventError, match=r"\[bigscreen\]: muted #3A4350 is under 4.5:1"):
         load_event(source.name, tmp_path / "events")
     (folder / "event.toml").write_text(toml.replace("overscan_percent = 2.5", "overscan = 2.5"), encoding="utf-8")
-    with pytest.raises(EventError, match="unknown keys: overscan"):
+    with pytest.raises(EventError, match=r"\[bigscreen\]: unknown key 'overscan'"):
         load_event(source.name, tmp_path / "events")

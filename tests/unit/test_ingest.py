@@ -151,13 +151,16 @@ def test_unwritable_warehouse_exits_non_zero_with_one_line(inbox, tmp_path):
     assert result.stderr.count("\n") == 1 and "not writable" in result.stderr
 
 
-def test_invalid_event_folder_exits_non_zero_with_one_line(inbox, warehouse, tmp_path):
+def test_invalid_event_folder_exits_2_with_one_line_per_problem(inbox, warehouse, tmp_path):
     (tmp_path / "events" / "broken").mkdir(parents=True)
     (tmp_path / "events" / "broken" / "event.toml").write_text("id = 'broken'\n")
     env = {**os.environ, "GIVINGDAY_EVENTS_DIR": str(tmp_path / "events"), "GIVINGDAY_EVENT": "broken"}
     result = run_cli("ingest", "--inbox", str(inbox), "--warehouse", str(warehouse), env=env)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "event folder" in result.stderr
+    lines = result.stderr.splitlines()
+    assert "event folder" in lines[0] and "problem(s)" in lines[0]
+    assert "event.toml: missing key 'name_zh'" in lines and "districts.csv: missing" in lines
+    assert "Traceback" not in result.stderr
 
 
 KILL_BEFORE_PUBLISHING = """
