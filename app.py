@@ -5,9 +5,8 @@ import streamlit as st
 from givingday.event import EventError, load_event
 from givingday.ui.i18n import lang, t
 
-st.set_page_config(page_title="公益日 · 数据看板 | Giving day dashboard", page_icon="❤", layout="wide",
-                   initial_sidebar_state="collapsed")
 language = lang()
+st.set_page_config(page_title=t("app.title", language), page_icon="❤", layout="wide", initial_sidebar_state="collapsed")
 try:
     load_event()
 except EventError as refused:  # a broken event folder: the same lines as `event check`, no traceback
@@ -22,7 +21,7 @@ navigation = st.navigation([
     st.Page("pages/funds.py", title=t("nav.funds", language), url_path="funds"),
     st.Page("pages/projects.py", title=t("nav.projects", language), url_path="projects"),
     st.Page("pages/open_data.py", title=t("nav.data", language), url_path="data"),
-    st.Page("pages/bigscreen.py", title="大屏", url_path="bigscreen", visibility="hidden"),
-    st.Page("pages/staff.py", title="工作台", url_path="staff", visibility="hidden"),
+    st.Page("pages/bigscreen.py", title=t("nav.bigscreen", language), url_path="bigscreen", visibility="hidden"),
+    st.Page("pages/staff.py", title=t("nav.staff", language), url_path="staff", visibility="hidden"),
 ], position="top")
 navigation.run()

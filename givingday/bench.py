@@ -62,7 +62,6 @@ def _pandas_way(inbox: Path) -> tuple[int, int]:
     matches = pd.read_parquet(inbox / "matches", columns=["project_id", "amount_fen"])
     projects = pd.read_parquet(sorted((inbox / "projects").glob("*.parquet"))[-1])
     raised = int(donations["amount_fen"].sum() + matches["amount_fen"].sum())
-    donations["donation_id"].nunique(), donations["donor_key"].nunique()
     gifts = donations.groupby("project_id").agg(public_fen=("amount_fen", "sum"), donations=("donation_id", "count"),
                                                 donors=("donor_key", "nunique"))
     matched = matches.groupby("project_id")["amount_fen"].sum().rename("matched_fen")

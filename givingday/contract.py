@@ -20,8 +20,7 @@ from functools import cache
 import dataframely as dy
 import polars as pl
 
-CONTRACT_VERSION = 1
-TZ = "Asia/Shanghai"
+TZ = "Asia/Shanghai"  # the inbox contract's zone (snapshot-contract.md); pages show the event's
 FINAL_SUFFIX = ".parquet"
 
 ORG_KINDS = ("district_charity", "social_org", "volunteer_org", "city_charity")
@@ -34,9 +33,8 @@ LEDGER_TABLES = ("donations", "matches")  # append-only batches
 TABLES = SNAPSHOT_TABLES + LEDGER_TABLES
 KEY_COLUMN = {"organizations": "org_id", "projects": "project_id",
               "donations": "donation_id", "matches": "match_id"}
-TIME_COLUMN = {"donations": "donated_at", "matches": "matched_at"}
 
-FILE_NAME = {
+FILE_NAME = {  # the contract's names: a .parquet file named otherwise is quarantined whole
     "organizations": re.compile(r"^organizations-(\d{8}T\d{6})\.parquet$"),
     "projects": re.compile(r"^projects-(\d{8}T\d{6})\.parquet$"),
     "donations": re.compile(r"^donations-(\d{8}T\d{6})-(\d+)\.parquet$"),
@@ -131,7 +129,7 @@ SOURCE_ROW = "source_row"  # 0-based row number in the inbox file, kept for quar
 
 
 @dataclass(frozen=True)
-class Reference:
+class KnownCodes:
     """What rows are checked against: the event's codes and the published snapshots."""
     adcodes: tuple[int, ...]
     categories: tuple[str, ...]
@@ -145,7 +143,7 @@ def _rule(expression_factory):
 
 
 @cache
-def row_schema(table: str, reference: Reference) -> type[dy.Schema]:
+def row_schema(table: str, reference: KnownCodes) -> type[dy.Schema]:
     """The table's contract schema, plus event-bound rules and the source row number."""
     extra: dict = {SOURCE_ROW: dy.Int64()}
     if table in ("organizations", "projects"):
@@ -209,6 +207,3 @@ def conform(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     ]
     return frame.select(expressions)
 
-
-def table_of(folder_name: str) -> str | None:
-    return folder_name if folder_name in TABLES else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -199,9 +198,6 @@ class Event:
     @property
     def boundaries_path(self) -> Path:
         return self.folder / "boundaries.geojson"
-
-    def boundaries(self) -> dict:
-        return json.loads(self.boundaries_path.read_text(encoding="utf-8"))
 
     def matching_opens(self) -> list[dt.datetime]:
         """The moments Tencent-style daily matching opens, one per event day."""

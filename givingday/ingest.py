@@ -178,6 +178,9 @@ def _records(run: Pass, table, file, row, column, rule, value, detail) -> pl.Dat
 
 
 def _read(file: InboxFile) -> pl.DataFrame:
+    if not contract.FILE_NAME[file.table].match(file.path.name):
+        raise contract.BrokenFile("bad_file_name", f"{file.path.name} is not named as the contract says "
+                                  f"({contract.FILE_NAME[file.table].pattern})")
     try:
         frame = pl.read_parquet(file.path)
     except Exception as exc:  # a truncated file, or not Parquet at all
@@ -413,8 +416,8 @@ class Ingest:
         register.connection.read_parquet(files).create_view("donations")
         register.rebuild(base.version, base.published_at)
 
-    def _snapshots(self, run: Pass, fresh, reader: VersionReader | None, publisher: Publisher) -> contract.Reference:
-        reference = contract.Reference(
+    def _snapshots(self, run: Pass, fresh, reader: VersionReader | None, publisher: Publisher) -> contract.KnownCodes:
+        reference = contract.KnownCodes(
             adcodes=tuple(self.event.valid_adcodes), categories=tuple(self.event.category_codes),
             pools=tuple(self.event.pool_ids))
         ids = {}
@@ -446,8 +449,8 @@ class Ingest:
             if table not in ids:
                 ids[table] = self._published_ids(reader, table)
             if table == "organizations":
-                reference = contract.Reference(**{**reference.__dict__, "org_ids": ids[table]})
-        return contract.Reference(**{**reference.__dict__, "project_ids": ids["projects"]})
+                reference = contract.KnownCodes(**{**reference.__dict__, "org_ids": ids[table]})
+        return contract.KnownCodes(**{**reference.__dict__, "project_ids": ids["projects"]})
 
     def _published_snapshot_file(self, reader: VersionReader | None, table: str) -> str | None:
         if reader is None:
@@ -462,7 +465,7 @@ class Ingest:
         column = contract.KEY_COLUMN[table]
         return tuple(r[0] for r in reader.cursor().table(table).select(column).fetchall())
 
-    def _ledger(self, run: Pass, table: str, files: list[InboxFile], reference: contract.Reference,
+    def _ledger(self, run: Pass, table: str, files: list[InboxFile], reference: contract.KnownCodes,
                 base: Manifest | None, publisher: Publisher, spill: Path) -> None:
         """Check files in name order and publish their valid rows in bounded chunks."""
         schema = contract.row_schema(table, reference)

@@ -95,7 +95,7 @@ def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class Reference:
+class SimulatedWorld:
     organizations: pl.DataFrame
     projects: pl.DataFrame
     popularity: np.ndarray           # probability of each project receiving a gift
@@ -140,7 +140,7 @@ def _organisations(event: Event, calib: dict, rng: np.random.Generator) -> pl.Da
 
 
 def build_reference(event: Event, calib: dict, rng: np.random.Generator,
-                    budget_factor: float = 1.0) -> Reference:
+                    budget_factor: float = 1.0) -> SimulatedWorld:
     orgs = _organisations(event, calib, rng)
     per_category = calib["category_projects"]
     shares = calib["category_raised_share"]
@@ -189,7 +189,7 @@ def build_reference(event: Event, calib: dict, rng: np.random.Generator,
     eligible_kinds = ratio_pools[0].eligible_org_kinds if ratio_pools else ()
     eligible_kinds = eligible_kinds or ELIGIBLE_KINDS_DEFAULT
     ratio_eligible = np.array([org_kind[o] in eligible_kinds for o in org_of])
-    return Reference(orgs, projects, popularity, coupon_project, ratio_eligible)
+    return SimulatedWorld(orgs, projects, popularity, coupon_project, ratio_eligible)
 
 
 def _normalised(values: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""大屏 Big screen (/bigscreen, not in the public menu): an unattended broadcast kiosk.
+"""Big screen (/bigscreen, not in the public menu): an unattended broadcast kiosk.
 
 URL: ?screen=main (a name the director's console knows it by), ?scenes=hero,top10,map,funds,
 categories,ticker,qr,countdown (names or 1-8, in order), ?rotate=20 (seconds each),

@@ -1,11 +1,11 @@
-"""排行榜 Leaderboards: projects, organisations and districts; the view lives in the URL."""
+"""Leaderboards: projects, organisations and districts; the view lives in the URL."""
 
 import polars as pl
 import streamlit as st
 
 from givingday.queries import named_query
 from givingday.ui import blocks, chrome, tables, url
-from givingday.ui.i18n import pick
+from givingday.ui.i18n import column, lang_query, pick
 
 page = chrome.start("nav.boards")
 chrome.stamp(page)
@@ -55,12 +55,11 @@ def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
                            for n, small in zip(board["donors"], board["donors_under_3"], strict=True)],
         page.t("pct_of_target"): board["pct_of_target"],
         page.t("momentum"): tables.yuan_texts(board["momentum_fen"], page.lang),
-        page.t("category"): board["category_name_en" if page.lang == "en" else "category_name"],
-        page.t("district"): board["district_name_en" if page.lang == "en" else "district_name"],
-        "link": [f"./projects?project={p}" + ("&lang=en" if page.lang == "en" else "") for p in board["project_id"]],
+        page.t("category"): board[column("category_name", page.lang)],
+        page.t("district"): board[column("district_name", page.lang)],
+        "link": [f"./projects?project={p}" + lang_query(page.lang).replace("?", "&") for p in board["project_id"]],
     })
-    st.caption(f"{board.height} · " + ("名次按筹款总额；名次变化与1小时前相比。" if page.lang == "zh"
-                                        else "Rank by money raised; the move is against one hour earlier."))
+    st.caption(f"{board.height} · " + (page.t("boards.rank_by_money_raised")))
     tables.show(shown, height=min(38 * (board.height + 1), 560),
                 column_config={
                     "link": st.column_config.LinkColumn(" ", display_text="→"),
@@ -84,7 +83,7 @@ def org_board(page: chrome.Page, filters: dict, sort: str) -> None:
         page.t("donations"): board["donations"],
         page.t("projects"): board["projects"],
         page.t("momentum"): tables.yuan_texts(board["momentum_fen"], page.lang),
-        page.t("district"): board["district_name_en" if page.lang == "en" else "district_name"],
+        page.t("district"): board[column("district_name", page.lang)],
     })
     tables.show(shown, height=min(38 * (board.height + 1), 560))
     tables.downloads(board, "board_orgs", page.lang)
@@ -94,11 +93,10 @@ def org_board(page: chrome.Page, filters: dict, sort: str) -> None:
 def district_board(page: chrome.Page, sort: str) -> None:
     board = page.query("districts")
     key = {"donations": "donations", "pct": "raised_per_10k_residents_fen"}.get(sort, "raised_fen")
-    board = board.with_columns(rank=pl.col("raised_fen").rank("ordinal", descending=True)).sort(
-        [key, "district_adcode"], descending=[True, False])
+    board = board.sort([key, "district_adcode"], descending=[True, False])  # rank: by raised, from the query
     shown = pl.DataFrame({
         page.t("rank"): board["rank"],
-        page.t("district"): board["name_en" if page.lang == "en" else "name"],
+        page.t("district"): board[column("name", page.lang)],
         page.t("raised"): tables.yuan_texts(board["raised_fen"], page.lang),
         page.t("per_10k"): tables.yuan_texts(board["raised_per_10k_residents_fen"], page.lang),
         page.t("donations"): board["donations"],

@@ -1,4 +1,4 @@
-"""六大类 Categories: every category of the event, with its share, growth and leaders."""
+"""Categories: every category of the event, with its share, growth and leaders."""
 
 import polars as pl
 import streamlit as st
@@ -16,9 +16,8 @@ def shares(page: chrome.Page) -> None:
     frame = page.query("categories")
     top = frame.sort("raised_fen", descending=True).row(0, named=True)
     total = max(int(frame["raised_fen"].sum()), 1)
-    st.subheader("钱去了哪一类？" if page.lang == "zh" else "Which category gets the money?")
-    st.caption((f"{top['name']}最多，占{top['raised_fen'] / total:.0%}。") if page.lang == "zh"
-               else f"{top['name_en']} leads with {top['raised_fen'] / total:.0%} of the money.")
+    st.subheader(page.t("categories.which_category_gets_the"))
+    st.caption(page.t("categories.leads_with_of_the").format(v0=top['name'], v1=top['raised_fen'] / total, v2=top['name_en']))
     shown = pl.DataFrame({
         page.t("category"): [pick(a, b, page.lang) for a, b in zip(frame["name"], frame["name_en"], strict=True)],
         page.t("raised"): [fmt.yuan(v, page.lang) for v in frame["raised_fen"]],
@@ -32,7 +31,7 @@ def shares(page: chrome.Page) -> None:
 
 @chrome.section
 def growth(page: chrome.Page) -> None:
-    st.subheader("各类筹款是怎样增长的？" if page.lang == "zh" else "How did each category grow?")
+    st.subheader(page.t("categories.how_did_each_category"))
     timeline = page.query("category_timeline")
     shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "name": page.t("category"),
                                             "raised_fen": page.t("raised"),
@@ -44,20 +43,20 @@ def growth(page: chrome.Page) -> None:
 
 @chrome.section
 def public_and_matched(page: chrome.Page) -> None:
-    st.subheader("公众捐款与配捐各占多少？" if page.lang == "zh" else "Donors' own money and match money")
+    st.subheader(page.t("categories.donors_own_money_and"))
     frame = page.query("categories")
     st.vega_lite_chart(charts.public_and_matched(frame, "name", "name_en", page.lang), width="stretch")
 
 
 @chrome.section
 def leaders(page: chrome.Page) -> None:
-    st.subheader("每一类的领先项目" if page.lang == "zh" else "Leading projects of each category")
+    st.subheader(page.t("categories.leading_projects_of_each"))
     leaders = page.query("category_leaders")
     for category in page.event.categories:  # one column: the event's order on every screen
         blocks.swatch_legend([(category.colour, pick(category.name_zh, category.name_en, page.lang))])
         rows = leaders.filter(pl.col("category") == category.code)
         if rows.height == 0:
-            st.caption("暂无项目" if page.lang == "zh" else "No projects yet")
+            st.caption(page.t("categories.no_projects_yet"))
         for row in rows.iter_rows(named=True):
             blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
                                 page.lang, prefix=f"{row['place']}. ")

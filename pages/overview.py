@@ -1,4 +1,4 @@
-"""总览 Overview: the headline, how it grew, who leads, where it goes, what match money is left."""
+"""Overview: the headline, how it grew, who leads, where it goes, what match money is left."""
 
 import streamlit as st
 
@@ -16,28 +16,23 @@ def headline(page: chrome.Page) -> None:
                 blocks.public_matched_split(totals["public_fen"], totals["matched_fen"], page.lang))
     chrome.stamp(page)
     blocks.tiles([
-        (page.t("donations"), fmt.count(totals["donations"], "人次", "", page.lang)),
-        (page.t("donors"), fmt.count(totals["donors"], "人", "", page.lang)),
-        (page.t("projects"), fmt.count(totals["projects"], "个", "", page.lang)),
+        (page.t("donations"), fmt.count(totals["donations"], "unit.gifts", page.lang)),
+        (page.t("donors"), fmt.count(totals["donors"], "unit.people", page.lang)),
+        (page.t("projects"), fmt.count(totals["projects"], "unit.projects", page.lang)),
     ])
     corrections = page.query("corrections")
     if corrections.height:
         last = corrections.row(0, named=True)
         blocks.correction_note(
-            (f"更正：{fmt.local_time(last['recorded_at'], page.event.tz)} 因配捐撤回，总额减少 "
-             f"{fmt.yuan(-last['change_fen'])}。详见“公开数据”页的更正记录。") if page.lang == "zh" else
-            (f"Correction: on {fmt.local_time(last['recorded_at'], page.event.tz, 'en')} reversed match credits "
-             f"lowered the total by {fmt.yuan(-last['change_fen'], 'en')}. See the corrections log on Open data."))
+            page.t("overview.correction_on_reversed_match").format(v0=fmt.local_time(last['recorded_at'], page.event.tz), v1=fmt.yuan(-last['change_fen']), v2=fmt.local_time(last['recorded_at'], page.event.tz, 'en'), v3=fmt.yuan(-last['change_fen'], 'en')))
 
 
 @chrome.section
 def growth(page: chrome.Page) -> None:
-    st.subheader("筹款是怎样增长的？" if page.lang == "zh" else "How did the total grow?")
+    st.subheader(page.t("overview.how_did_the_total"))
     timeline = page.query("timeline")
     opens = f"{page.event.matching_opens_at:%H:%M}"
-    st.caption(f"虚线：日期分界、每天{opens}配捐开启" + ("、灯光秀。" if page.event.light_show else "。") if page.lang == "zh"
-               else f"Dashed lines: day boundaries, matching opening at {opens} each day"
-               + (", the light show." if page.event.light_show else "."))
+    st.caption(page.t("overview.dashed_lines_show" if page.event.light_show else "overview.dashed_lines").format(time=opens))
     shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
                                             "matched_fen": page.t("matched"),
                                             "cumulative_raised_fen": page.t("raised")}, page.lang)
@@ -47,7 +42,7 @@ def growth(page: chrome.Page) -> None:
 
 @chrome.section
 def leaders(page: chrome.Page) -> None:
-    st.subheader("哪些项目领先？" if page.lang == "zh" else "Which projects lead?")
+    st.subheader(page.t("overview.which_projects_lead"))
     board = page.query("board_projects").head(5)
     for row in board.iter_rows(named=True):
         blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
@@ -57,14 +52,14 @@ def leaders(page: chrome.Page) -> None:
 
 @chrome.section
 def categories(page: chrome.Page) -> None:
-    st.subheader("钱去了哪里？" if page.lang == "zh" else "Where does the money go?")
+    st.subheader(page.t("overview.where_does_the_money"))
     frame = page.query("categories")
     st.vega_lite_chart(charts.category_shares(frame, page.lang), width="stretch")
 
 
 @chrome.section
 def pools(page: chrome.Page) -> None:
-    st.subheader("配捐还剩多少？" if page.lang == "zh" else "How much match money is left?")
+    st.subheader(page.t("overview.how_much_match_money"))
     for row in page.query("pools").iter_rows(named=True):
         left = row["remaining_fen"] / row["budget_fen"] if row["budget_fen"] else 0
         st.markdown(f"**{pick(row['name'], row['name_en'], page.lang)}** · {page.t('remaining')} "
@@ -75,7 +70,7 @@ def pools(page: chrome.Page) -> None:
 
 @chrome.section
 def small_map(page: chrome.Page) -> None:
-    st.subheader("各区县筹了多少？" if page.lang == "zh" else "How much did each district raise?")
+    st.subheader(page.t("overview.how_much_did_each"))
     deck, _ = maps.district_map(page.query("districts"), page.event, "raised_fen", page.lang)
     st.pydeck_chart(deck, height=320, key="overview-map")
     st.page_link("pages/districts.py", label="→ " + page.t("nav.districts"))

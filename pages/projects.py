@@ -1,22 +1,22 @@
-"""项目 Projects: a directory with filters, and one page per project (`?project=ID`)."""
+"""Projects: a directory with filters, and one page per project (`?project=ID`)."""
 
 import polars as pl
 import streamlit as st
 
 from givingday.ui import blocks, charts, chrome, tables, url
 from givingday.ui import format as fmt
-from givingday.ui.i18n import pick
+from givingday.ui.i18n import lang_query, pick
 
 page = chrome.start("nav.projects")
 
-CHANNELS = {"direct": ("直接捐", "direct"), "friend_assist": ("好友助力", "friend's help"), "coupon": ("爱心券", "coupon")}
+CHANNELS = ("direct", "friend_assist", "coupon")  # catalogue keys channel.<name>
 
 
 @chrome.section
 def project_page(page: chrome.Page, project_id: str) -> None:
     found = page.query("board_projects", project=project_id)
     st.page_link("pages/projects.py", label=page.t("back_to_projects"),
-                 query_params={"lang": page.lang} if page.lang != "zh" else None)
+                 query_params={"lang": page.lang} if lang_query(page.lang) else None)
     if found.height == 0:
         st.info(page.t("not_found"))
         return
@@ -31,13 +31,13 @@ def project_page(page: chrome.Page, project_id: str) -> None:
     fraction = row["raised_fen"] / row["target_fen"] if row["target_fen"] else 0
     blocks.progress(fraction, row["colour"], f"{fraction:.0%}")
     st.caption(f"{page.t('target')} {fmt.yuan_exact(row['target_fen'], page.lang)} · {fraction:.0%}")
-    donors = page.t("under_3") if row["donors_under_3"] else fmt.count(row["donors"], "人", "", page.lang)
-    blocks.tiles([(page.t("donations"), fmt.count(row["donations"], "人次", "", page.lang)),
+    donors = page.t("under_3") if row["donors_under_3"] else fmt.count(row["donors"], "unit.people", page.lang)
+    blocks.tiles([(page.t("donations"), fmt.count(row["donations"], "unit.gifts", page.lang)),
                   (page.t("donors"), donors),
                   (page.t("rank"), f"{row['rank']} ({blocks.rank_move(row['rank_change'])})"),
                   (page.t("momentum"), fmt.yuan(row["momentum_fen"], page.lang))])
 
-    st.subheader("筹款进程" if page.lang == "zh" else "How it grew")
+    st.subheader(page.t("projects.how_it_grew"))
     timeline = page.query("project_timeline", project=project_id)
     if timeline.height:
         shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
@@ -47,7 +47,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
                                f"project_{project_id}_timeline", page.lang,
                                f"python -m givingday query project_timeline --param project={project_id} --format csv")
 
-    st.subheader("配捐来自哪里？" if page.lang == "zh" else "Where did the match money come from?")
+    st.subheader(page.t("projects.where_did_the_match"))
     pools = page.query("project_pools", project=project_id)
     if pools.height:
         tables.show(pl.DataFrame({
@@ -56,23 +56,21 @@ def project_page(page: chrome.Page, project_id: str) -> None:
             page.t("matched"): [fmt.yuan_exact(v, page.lang) for v in pools["matched_fen"]],
         }), )
     else:
-        st.caption("暂无配捐。" if page.lang == "zh" else "No match money yet.")
+        st.caption(page.t("projects.no_match_money_yet"))
 
-    st.subheader("最新捐赠" if page.lang == "zh" else "Latest gifts")
+    st.subheader(page.t("projects.latest_gifts"))
     gifts = page.query("latest_gifts", project=project_id)
     tables.show(pl.DataFrame({
         page.t("time"): [fmt.local_time(v, page.event.tz, page.lang) for v in gifts["donated_at"]],
         page.t("donor"): gifts["donor_display"],
         page.t("amount"): [fmt.yuan_exact(v, page.lang) for v in gifts["amount_fen"]],
-        page.t("channel"): [pick(*CHANNELS.get(c, (c, c)), page.lang) for c in gifts["channel"]],
+        page.t("channel"): [page.t(f"channel.{c}") if c in CHANNELS else c for c in gifts["channel"]],
     }), hide_index=True, width="stretch")
-    st.caption("昵称只显示第一个字；未留名的显示为“爱心网友”。" if page.lang == "zh"
-               else "Nicknames show their first character only; gifts without one show 爱心网友 (a kind netizen).")
+    st.caption(page.t("projects.nicknames_show_their_first"))
     base = (st.context.url or "").split("?")[0].rstrip("/")
     base = base if base.endswith("/projects") else "./projects"
-    share = f"{base}?project={project_id}" + ("&lang=en" if page.lang == "en" else "")
-    st.markdown(f"{page.t('share_link')}：[{share}]({share})" if page.lang == "zh"
-                else f"{page.t('share_link')}: [{share}]({share})")
+    share = f"{base}?project={project_id}" + lang_query(page.lang).replace("?", "&")
+    st.markdown(page.t("projects.text").format(v0=page.t('share_link'), v1=share))
     tables.downloads(found, f"project_{project_id}", page.lang)
 
 
@@ -89,11 +87,11 @@ def directory(page: chrome.Page) -> None:
     url.keep("category", category)
     url.keep("q", search.strip())
     board = page.query("board_projects", category=category, search=search.strip() or None)
-    st.caption(f"{board.height} " + ("个项目" if page.lang == "zh" else "projects"))
+    st.caption(f"{board.height} " + (page.t("projects.projects")))
     for row in board.head(60).iter_rows(named=True):
         blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}", page.lang)
     if board.height > 60:
-        st.caption("更多项目请用搜索或“排行榜”。" if page.lang == "zh" else "Use search or the leaderboards for more.")
+        st.caption(page.t("projects.use_search_or_the"))
     tables.downloads(board, "projects", page.lang)
 
 

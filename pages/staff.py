@@ -1,4 +1,4 @@
-"""工作台 Staff console (/staff, not in the public menu): freshness and ingest health, alerts,
+"""Staff console (/staff, not in the public menu): freshness and ingest health, alerts,
 integrity flags, the quarantine, drill-down. Nothing on it exists before sign-in."""
 
 import datetime as dt
@@ -8,6 +8,7 @@ import streamlit as st
 from givingday import integrity, staff
 from givingday.event import load_event
 from givingday.ui import chrome, console, data, director_room, router, url
+from givingday.ui.i18n import both
 
 router.through_router()
 
@@ -37,23 +38,23 @@ def oidc_user() -> dict | None:
 
 
 def sign_in_form() -> None:
-    st.title("工作台登录 Staff sign-in")
+    st.title(both("staff.staff_sign_in"))
     if staff.oidc_configured():
-        if st.button("单点登录 Sign in with the organisation's account", type="primary"):
+        if st.button(both("staff.sign_in_with_the"), type="primary"):
             st.login()
         if st.session_state.get("oidc_refused"):
-            st.error("这个账户没有工作台权限。This account may not open the console.")
+            st.error(both("staff.not_allowed"))
     with st.form("sign-in"):
-        name = st.text_input("用户名 Name")
-        password = st.text_input("密码 Password", type="password")
-        submitted = st.form_submit_button("登录 Sign in")
+        name = st.text_input(both("staff.name"))
+        password = st.text_input(both("staff.password"), type="password")
+        submitted = st.form_submit_button(both("staff.sign_in"))
     if submitted:
         result = staff.sign_in(name.strip(), password)
         if result.ok:
             st.session_state["staff_user"] = {"name": result.user, "role": result.role,
                                               "since": dt.datetime.now(dt.UTC)}
             st.rerun()
-        st.error("登录失败：" + ("账户已锁定，请稍后再试。" if result.message.startswith("locked") else "用户名或密码错误。"))
+        st.error(both("staff.locked" if result.message.startswith("locked") else "staff.wrong_password"))
 
 
 user = signed_in()
@@ -64,10 +65,10 @@ if user is None:
     st.stop()
 
 st.html(chrome.CSS)
-st.title("工作台 Staff console")
+st.title(both("staff.staff_console"))
 left, right = st.columns([4, 1])
 left.caption(f"{user['name']} · {user['role']}")
-if right.button("退出 Sign out"):
+if right.button(both("staff.sign_out")):
     staff.audit("sign_out", user["name"])
     st.session_state.pop("staff_user")
     if getattr(st.user, "is_logged_in", False):
@@ -75,7 +76,7 @@ if right.button("退出 Sign out"):
     st.rerun()
 version = data.published_version()
 if version is None:
-    st.info("暂无数据 No data yet")
+    st.info(both("staff.no_data_yet"))
     chrome.watch_version(None)
     st.stop()
 event = load_event()
@@ -84,7 +85,7 @@ here = console.Console(user, version, event, dt.datetime.now(event.tz))
 found_alerts = console.current_alerts(here)
 for stale in (a for a in found_alerts if a["rule"] == "data_stale"):
     lag = stale["figures"]["minutes_since_publication"]
-    st.warning(f"数据已 {lag:.0f} 分钟未更新 · no new version for {lag:.0f} min")
+    st.warning(both("staff.stale", minutes=f"{lag:.0f}"))
 flags_version, scanned = console.flag_scanner().latest(version)
 found_flags = integrity.with_reviews(scanned, staff.reviews())
 open_alerts = sum(a["severity"] != "info" and a["state"] == "open" for a in found_alerts)

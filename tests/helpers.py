@@ -165,3 +165,45 @@ def staff_files(tmp_path: Path, monkeypatch, settings: str = "", **accounts: str
     for name, password in accounts.items():
         staff.add_user(name, password, "staff")
     return env
+
+
+# -- the fixture inbox every AppTest and golden test reads ---------------------------------
+
+GOOD_GIFTS = [
+    gift("D01", "P1", 10_000, at(27, 9, 59), "alice", name="张三"),
+    gift("D02", "P1", 100, at(27, 10, 0, 30), "bob", "friend_assist", name=None, inviter="alice"),
+    gift("D03", "P2", 52_000, at(27, 10, 1), "carol", name="山城小雨"),
+    gift("D04", "P3", 666, at(27, 20, 15), "alice"),
+    gift("D05", "P4", 1, at(28, 3, 0), "dave", name="Lily"),
+    gift("D06", "P5", 88_800, at(28, 10, 0, 1), "erin", "coupon"),
+    gift("D07", "P1", 500, at(29, 23, 59, 59), "bob"),
+]
+GOOD_MATCHES = [
+    credit("M01", "P1", 77, at(27, 10, 0, 31), donation_id="D02"),
+    credit("M02", "P1", 300, at(27, 10, 0, 32), kind="bonus_match", donation_id="D02"),
+    credit("M03", "P2", 15_600, at(27, 10, 59, 59), "city", "ratio_match", participants=1),
+    credit("M04", "P3", 500_000, at(27, 21), "steps", "step_match", participants=1200),
+    credit("M05", "P5", 2_000, at(28, 10, 0, 6), "coupons", "coupon_match", donation_id="D06"),
+    credit("M06", "P1", -77, at(27, 12), reverses="M01"),
+]
+
+
+def build_fixture_inbox(inbox: Path) -> None:
+    write(inbox, "organizations", "organizations-20220426T120000.parquet", [
+        org("O1"), org("O2", "social_org", 500000, credit_code="53500000MJP123456X"),
+        org("O3", "volunteer_org", 500105), org("O4", "social_org", 500243)])
+    write(inbox, "projects", "projects-20220426T120000.parquet", [project("P1"), project("P9")])
+    write(inbox, "projects", "projects-20220427T000000.parquet", [
+        project("P1", target_fen=50_000), project("P2", "O1", "elderly", 500102),
+        project("P3", "O2", "education", 500105), project("P4", "O3", "relief", 500105),
+        project("P5", "O2", "children", 500000), project("P6", "O4", "industry", 500243),
+        project("P7", "O404", "industry", 500101)])  # unknown org: quarantined
+    write(inbox, "donations", "donations-20220427T100000-000001.parquet", GOOD_GIFTS[:4] + [
+        gift("D90", "P404", 100, at(27, 10)), gift("D91", "P1", 0, at(27, 10))])
+    write(inbox, "donations", "donations-20220428T100000-000002.parquet", GOOD_GIFTS[2:] + [
+        gift("D03", "P2", 1, at(27, 10, 1), "carol")])  # overlap, plus a conflicting D03
+    write(inbox, "matches", "matches-20220427T100000-000001.parquet", GOOD_MATCHES + [
+        credit("M90", "P1", 5, at(27, 10), pool_id="nobody"), credit("M91", "P1", -5, at(27, 10), reverses="M404")])
+    (inbox / "donations" / "donations-20220428T110000-000003.parquet").write_bytes(b"truncated")
+    write(inbox, "donations", "donations-20220428T120000-000004.parquet",
+          frame("donations", [gift("D92", "P1", 100, at(28, 12))]).with_columns(pl.col("amount_fen").cast(pl.Float64)))

@@ -31,7 +31,7 @@ def build(reader: queries.VersionReader, stem: str, params: Mapping[str, str]) -
         raise ApiError(404, f"unknown project {project_id!r}")
     row = row_frame.row(0, named=True)
     as_of = reader.run("totals").row(0, named=True)["as_of"]
-    donors = t("under_3", language) if row["donors"] is None else fmt.count(row["donors"], "人", "", language)
+    donors = t("under_3", language) if row["donors"] is None else fmt.count(row["donors"], "unit.people", language)
     text = {
         "event": pick(event.name_zh, event.name_en, language), "name": row["name"], "org": row["org_name"] or "",
         "raised": fmt.yuan_exact(row["raised_fen"], language), "matched": fmt.yuan_exact(row["matched_fen"], language),

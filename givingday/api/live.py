@@ -45,8 +45,8 @@ def build(reader: queries.VersionReader, stem: str, params: Mapping[str, str]) -
         "as_of": f"{t('as_of', language)} {fmt.local_time(row['as_of'], event.tz, language)}",
         "raised": fmt.yuan(row["raised_fen"], language), "public": fmt.yuan(row["public_fen"], language),
         "matched": fmt.yuan(row["matched_fen"], language),
-        "donations": fmt.count(row["donations"], "人次", "", language),
-        "donors": fmt.count(row["donors"], "人", "", language),
+        "donations": fmt.count(row["donations"], "unit.gifts", language),
+        "donors": fmt.count(row["donors"], "unit.people", language),
         "top": [[r["rank"], r["name"], fmt.yuan(r["raised_fen"], language)] for r in top.iter_rows(named=True)],
         "pools": [[pick(r["name"], r["name_en"], language), fmt.yuan(r["left_fen"], language),
                    round(100 * r["left_fen"] / r["whole_fen"]) if r["whole_fen"] else 0]

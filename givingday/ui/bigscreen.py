@@ -23,7 +23,7 @@ from givingday.director import SCENES
 from givingday.event import Event
 from givingday.ui import format as fmt
 from givingday.ui.blocks import outlasts, rank_move
-from givingday.ui.i18n import pick, t
+from givingday.ui.i18n import english, html_lang, pick, t
 
 __all__ = ["SCENES", "frame", "scene_html", "hero_figure"]
 
@@ -160,7 +160,7 @@ def hero_figure(fen: int, language: str) -> tuple[str, float, float]:
     whole, cents = divmod(abs(int(fen)), 100)
     groups = f"{whole:,}".split(",")
     texts = [g + ("," if i < len(groups) - 1 else "") for i, g in enumerate(groups)]
-    if language == "en":
+    if english(language):
         texts[0] = "¥" + texts[0]
     texts[0] = sign + texts[0]
     tail = f".{cents:02d}"
@@ -180,7 +180,7 @@ def frame(scene: str, body: str, event: Event, language: str, *, stamp: str = ""
                f"--up:{screen.up};--down:{screen.down}")
     pad = screen.overscan_percent if overscan is None else overscan
     lane_html = "" if lane is None else f'<div class="bs-lane" aria-hidden="true"><span>{lane[0] if lane else "&nbsp;"}</span></div>'
-    return (f'<div class="bs" data-scene="{scene}" lang="{"en" if language == "en" else "zh-CN"}" '
+    return (f'<div class="bs" data-scene="{scene}" lang="{html_lang(language)}" '
             f'style="{colours};padding:{pad}cqmin {pad}cqmin">'
             f'<div class="bs-top"><span class="bs-name">{escape(title)}</span>{flags}'
             f'<span class="bs-asof">{escape(stamp)}</span></div>'
@@ -212,9 +212,9 @@ def hero(totals: dict, pace: dict, language: str) -> str:
             f'style="--em:{em};--em-line:{em_line}">{figure}</div>'
             f'<div class="bs-sub">{escape(t("bs.today", language))} <b>+{escape(today)}</b></div>'
             '<div class="bs-figs">'
-            + _figure(fmt.count(totals["donations"], "", "", language), t("donations", language))
+            + _figure(fmt.count(totals["donations"], "", language), t("donations", language))
             + _figure(f"{pace['gifts_per_minute']:,.0f}", t("bs.per_minute", language))
-            + _figure(fmt.count(totals["donors"], "", "", language), t("donors", language))
+            + _figure(fmt.count(totals["donors"], "", language), t("donors", language))
             + "</div></div>")
 
 
@@ -311,7 +311,7 @@ def qr(url: str, event: Event, language: str) -> str:
     qrcode.make(url, border=2, box_size=12).save(buffer)
     code = (f'<img class="bs-code" alt="{escape(t("bs.qr_alt", language))}" '
             f'src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"/>')
-    sponsors = event.bigscreen.sponsors_en if language == "en" else event.bigscreen.sponsors_zh
+    sponsors = event.bigscreen.sponsors_en if english(language) else event.bigscreen.sponsors_zh
     thanks = (f'<div class="bs-sponsors">{escape(t("bs.thanks", language))}<br/>'
               + "<br/>".join(escape(s) for s in sponsors) + "</div>") if sponsors else ""
     return (f'<div class="bs-qr">{code}<div><div class="bs-title">{escape(t("bs.scan", language))}</div>'
@@ -350,8 +350,9 @@ def title_card(event: Event, language: str) -> str:
     """Before any data: the event's name, dates and organiser."""
     name = pick(event.name_zh, event.name_en, language)
     days = event.days
-    dates = (f"{days[0]:%Y}年{days[0].month}月{days[0].day}日–{days[-1].month}月{days[-1].day}日" if language == "zh"
-             else f"{days[0].day}–{days[-1].day} {days[-1]:%B %Y}") if days else ""
+    dates = t("bs.dates", language).format(year=days[0].year, month=days[0].month, day=days[0].day,
+                                           last_month=days[-1].month, last_day=days[-1].day,
+                                           month_name=f"{days[-1]:%B}") if days else ""
     organiser = pick(event.organiser_zh, event.organiser_en, language)
     return (f'<div class="bs-card"><div class="bs-big" style="--em:{_em(name) * _EM_SAFETY:.2f}">{escape(name)}</div>'
             f'<div class="bs-sub">{escape(dates)} · {escape(organiser)}</div>'

@@ -8,7 +8,7 @@ from html import escape
 import streamlit as st
 
 from givingday.ui import format as fmt
-from givingday.ui.i18n import t
+from givingday.ui.i18n import lang_query, t
 
 PROJECTS_PAGE = "pages/projects.py"
 
@@ -59,7 +59,7 @@ def rank_move(change: int | None) -> str:
 
 
 def project_link(project_id: str, name: str, language: str, prefix: str = "") -> None:
-    params = {"project": project_id} | ({"lang": language} if language != "zh" else {})
+    params = {"project": project_id} | ({"lang": language} if lang_query(language) else {})
     st.page_link(PROJECTS_PAGE, label=f"{prefix}{name}", query_params=params)
 
 

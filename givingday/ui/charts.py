@@ -1,5 +1,5 @@
 """Altair chart builders shared by the pages. Each chart answers one question; money
-arrives in fen and is plotted in 亿 (Chinese) or millions of yuan (English).
+arrives in fen and is plotted in yi (10^8 yuan, Chinese) or millions of yuan (English).
 
 The public builders return Vega-Lite specs, built once per distinct input (`as_spec`): a
 page hands them to `st.vega_lite_chart`, so a rerun redoes none of Altair's work."""
@@ -13,7 +13,7 @@ import altair as alt
 import polars as pl
 
 from givingday.event import Event
-from givingday.ui.i18n import pick, t
+from givingday.ui.i18n import english, pick, t
 from givingday.ui.memo import memoized
 
 PUBLIC = "#0072B2"
@@ -34,10 +34,10 @@ def as_spec(builder):
 
 
 def _unit(language: str, largest_fen: float = 1e12) -> tuple[float, str]:
-    """Divide fen by this to plot, and the axis unit: 亿元 or 万元; millions or thousands."""
-    if language == "zh":
-        return (1e10, "亿元") if largest_fen >= 1e10 else (1e6, "万元")
-    return (1e8, "M yuan") if largest_fen >= 1e8 else (1e5, "K yuan")
+    """Divide fen by this to plot, and the axis unit (hundreds of millions or tens of thousands of yuan; millions or thousands)."""
+    if english(language):
+        return (1e8, t("chart.unit_big", language)) if largest_fen >= 1e8 else (1e5, t("chart.unit_small", language))
+    return (1e10, t("chart.unit_big", language)) if largest_fen >= 1e10 else (1e6, t("chart.unit_small", language))
 
 
 def _local(frame: pl.DataFrame, column: str, event: Event) -> pl.DataFrame:
@@ -70,7 +70,7 @@ def cumulative_raised(timeline: pl.DataFrame, event: Event, language: str) -> al
     frame = _local(timeline, "bucket_start", event).with_columns(
         value=pl.col("cumulative_raised_fen") / divisor)
     area = alt.Chart(frame).mark_area(line={"color": PUBLIC}, color=PUBLIC, opacity=0.18).encode(
-        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format=t("chart.hour_axis", language),
                                                               labelAngle=0, tickCount=6)),
         y=alt.Y("value:Q", title=unit),
         tooltip=[alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
@@ -83,7 +83,7 @@ def _picked(zh: str, en: str, language: str) -> pl.Expr:
     """i18n.pick as an expression: the English name where there is one, else the Chinese
     (no Python function inside polars: see tables.texts)."""
     chinese = pl.col(zh).fill_null("")
-    if language != "en":
+    if not english(language):
         return chinese
     return pl.when(pl.col(en).is_not_null() & (pl.col(en) != "")).then(pl.col(en)).otherwise(chinese)
 
@@ -120,7 +120,7 @@ def category_stacked(timeline: pl.DataFrame, event: Event, language: str) -> alt
     labels = [pick(c.name_zh, c.name_en, language) for c in event.categories]
     colours = [c.colour for c in event.categories]
     return alt.Chart(frame).mark_area().encode(
-        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d",
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format=t("chart.day_axis", language),
                                                               labelAngle=0, tickCount=6)),
         y=alt.Y("value:Q", stack=True, title=unit),
         color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours),
@@ -162,7 +162,7 @@ def burndown(frame: pl.DataFrame, event: Event, language: str,
     divisor, unit = _unit(language, frame["remaining_fen"].max() or 0)
     rows = _local(frame, "bucket_start", event).with_columns(value=pl.col("remaining_fen") / divisor)
     line = alt.Chart(rows).mark_line(color=MATCHED, interpolate="step-after").encode(
-        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format=t("chart.hour_axis", language),
                                                               labelAngle=0, tickCount=6)),
         y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
@@ -170,7 +170,7 @@ def burndown(frame: pl.DataFrame, event: Event, language: str,
     )
     layers = line + _marks(event, language)
     if ran_out:
-        label = "当日额度用完" if language == "zh" else "day's share spent"
+        label = t("chart.share_spent", language)
         points = pl.DataFrame({"at": [m.astimezone(event.tz).replace(tzinfo=None) for m in ran_out], "what": label})
         layers += alt.Chart(points).mark_rule(color="#A00020", strokeWidth=2).encode(
             x="at:T", tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("at:T", format="%-m/%-d %H:%M", title="")])
@@ -182,9 +182,9 @@ def project_growth(timeline: pl.DataFrame, event: Event, language: str) -> alt.C
     """How did this project's total grow?"""
     rows = _local(timeline, "bucket_start", event).with_columns(value=pl.col("cumulative_raised_fen") / 100)
     return alt.Chart(rows).mark_area(line={"color": PUBLIC}, color=PUBLIC, opacity=0.18, interpolate="step-after").encode(
-        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format="%-m/%-d %H时" if language == "zh" else "%b %-d %H:00",
+        x=alt.X("bucket_start:T", title=None, axis=alt.Axis(format=t("chart.hour_axis", language),
                                                               labelAngle=0, tickCount=5)),
-        y=alt.Y("value:Q", title="元" if language == "zh" else "yuan"),
+        y=alt.Y("value:Q", title=t("unit.yuan", language)),
         tooltip=[alt.Tooltip("bucket_start:T", format="%-m/%-d %H:%M", title=t("time", language)),
                  alt.Tooltip("value:Q", format=",.2f", title=t("raised", language))],
     ).properties(height=HEIGHT - 40)

@@ -91,7 +91,7 @@ def watch_version(shown: int | None) -> None:
 
 
 def stamp(page: Page) -> None:
-    """数据截至 4月28日 17:05 · 更新于 12秒前 — the colour turns when data is stale."""
+    """"Data as of 28 Apr 17:05 · updated 12 s ago" (as_of, stamp.updated) — the colour turns when data is stale."""
     try:
         totals = page.query("totals").row(0, named=True)
         manifest = data.manifest(page.version)
@@ -100,8 +100,7 @@ def stamp(page: Page) -> None:
     as_of = totals["as_of"]
     published = dt.datetime.fromisoformat(manifest.published_at) if manifest and manifest.published_at else None
     stale = minutes_stale(manifest, page.event, page.now) is not None
-    updated = (("updated " if page.lang == "en" else "更新于") + fmt.age(published, page.now, page.lang)) \
-        if published else ""
+    updated = t("stamp.updated", page.lang).format(age=fmt.age(published, page.now, page.lang)) if published else ""
     text = f"{t('as_of', page.lang)} {fmt.local_time(as_of, page.event.tz, page.lang)}"
     if updated:
         text += f" · {updated}"

@@ -23,13 +23,14 @@ from givingday import flag_store, integrity, output, queries, staff
 from givingday.event import Event, load_event
 from givingday.ui import blocks, charts, data, tables, url
 from givingday.ui import format as fmt
+from givingday.ui.i18n import both
 
-TABS = {"fresh": "数据新鲜度 Freshness", "alerts": "提醒 Alerts", "flags": "合规监测 Integrity",
-        "quarantine": "隔离区 Quarantine", "drill": "详情 Drill-down", "director": "导播 Director", "audit": "审计日志 Audit log"}
+TABS = {"fresh": both("staff.freshness"), "alerts": both("staff.alerts"), "flags": both("staff.integrity"),
+        "quarantine": both("staff.quarantine"), "drill": both("staff.drill_down"), "director": both("staff.director"), "audit": both("staff.audit_log")}
 TAB_KEY = "staff_tab"
-SCOPES = {"project": "项目 Project", "org": "机构 Organisation", "district": "区县 District"}
-SEVERITY = {"critical": ":red-background[严重 critical]", "warning": ":orange-background[警告 warning]",
-            "info": ":blue-background[信息 info]"}
+SCOPES = {"project": both("staff.project"), "org": both("staff.organisation"), "district": both("staff.district")}
+SEVERITY = {"critical": f":red-background[{both('staff.critical')}]",
+            "warning": f":orange-background[{both('staff.warning')}]", "info": f":blue-background[{both('staff.info')}]"}
 INFO_ALERTS_SHOWN = 20
 log = logging.getLogger("givingday.staff")
 
@@ -115,26 +116,26 @@ def freshness(console: Console) -> None:
     manifest = data.manifest(console.version)
     published = dt.datetime.fromisoformat(manifest.published_at)
     totals = console.query("totals").row(0, named=True)
-    blocks.tiles([("版本 Version", str(console.version)),
-                  ("数据截至 As of", fmt.local_time(totals["as_of"], console.event.tz)),
-                  ("发布于 Published", fmt.local_time(published, console.event.tz)),
-                  ("距今 Lag", fmt.age(published, console.now))])
+    blocks.tiles([(both("staff.version"), str(console.version)),
+                  (both("staff.as_of"), fmt.local_time(totals["as_of"], console.event.tz)),
+                  (both("staff.published"), fmt.local_time(published, console.event.tz)),
+                  (both("staff.lag"), fmt.age(published, console.now))])
     report = data.warehouse().report(console.version) or {}
     if report:
-        st.markdown("**最近一次导入 Last ingest report**")
+        st.markdown(f"**{both('staff.last_ingest_report')}**")
         files = report.get("files", {})
         st.caption(" · ".join(f"{k}: {v}" for k, v in files.items() if not isinstance(v, (list, dict))))
         rows = pl.DataFrame([{"table": table, **{k: v for k, v in counts.items() if not isinstance(v, dict)}}
                              for table, counts in report.get("rows", {}).items()])
         if rows.height:
             _table(rows)
-        with st.expander("完整报告 Full report (JSON)"):
+        with st.expander(both("staff.full_report_json")):
             st.json(report, expanded=False)
-    st.markdown("**每小时导入 Files and rows per hour**")
+    st.markdown(f"**{both('staff.files_and_rows_per')}**")
     _table(console.query("staff/ingest_per_hour"), height=220)
     per_hour = console.query("staff/quarantine_per_hour")
     if per_hour.height:
-        st.markdown("**每小时隔离 Quarantined per hour**")
+        st.markdown(f"**{both('staff.quarantined_per_hour')}**")
         _table(per_hour, height=180)
 
 
@@ -157,26 +158,26 @@ def alerts(console: Console, found: list[dict]) -> None:
     important = [a for a in found if a["severity"] != "info"]
     info = [a for a in found if a["severity"] == "info"]
     if not found:
-        st.caption("没有提醒 No alerts")
+        st.caption(both("staff.no_alerts"))
     for alert in important + info[:INFO_ALERTS_SHOWN]:
         key = alert["key"]
         subject = alert["pool_id"] or alert["project_id"] or ""
         with st.container(border=True):
             left, right = st.columns([5, 1])
             left.markdown(f"{SEVERITY.get(alert['severity'], alert['severity'])} **`{alert['rule']}`** {subject} · "
-                          f"首次 first seen {fmt.local_time(alert['first_seen'], console.event.tz)}")
+                          + both("staff.first_seen", time=fmt.local_time(alert["first_seen"], console.event.tz)))
             left.caption(json.dumps(alert["figures"], ensure_ascii=False, default=str))
             if alert["state"] == "acknowledged":
                 right.caption(f"✓ {alert['acknowledged_by']} · {alert['acknowledged_at']}")
-            elif right.button("确认 Ack", key=f"ack-{key}"):
+            elif right.button(both("staff.ack"), key=f"ack-{key}"):
                 staff.acknowledge(key, console.user["name"])
                 st.rerun()
             if alert["project_id"]:
-                right.button("详情 Details", key=f"alert-drill-{key}", on_click=open_drill_down,
+                right.button(both("staff.details"), key=f"alert-drill-{key}", on_click=open_drill_down,
                              args=("project", alert["project_id"]))
     if len(info) > INFO_ALERTS_SHOWN:
-        st.caption(f"另有 {len(info) - INFO_ALERTS_SHOWN} 条信息提醒 {len(info) - INFO_ALERTS_SHOWN} more info alerts "
-                   "(python -m givingday alerts --format json)")
+        st.caption(both("staff.more_info_alerts", n=len(info) - INFO_ALERTS_SHOWN)
+                   + " (python -m givingday alerts --format json)")
 
 
 # -- integrity flags ---------------------------------------------------------------------
@@ -190,32 +191,32 @@ def flag_list(console: Console, found: list[dict], key_prefix: str) -> None:
             window = (f" · {fmt.local_time(flag['window_start'], console.event.tz)}–"
                       f"{fmt.clock(flag['window_end'], console.event.tz)}") if flag["window_start"] else ""
             st.markdown(f"**`{flag['detector']}`** {subject}{window}")
-            st.caption("证据 Evidence: " + json.dumps(flag["evidence"], ensure_ascii=False, default=str)
-                       + " · 阈值 thresholds: " + json.dumps(flag["thresholds"], ensure_ascii=False))
+            st.caption(both("staff.evidence") + json.dumps(flag["evidence"], ensure_ascii=False, default=str)
+                       + both("staff.thresholds") + json.dumps(flag["thresholds"], ensure_ascii=False))
             projects = [flag["project_id"]] if flag["project_id"] else list(flag["evidence"].get("projects") or [])
             if projects:
                 columns = st.columns(min(len(projects), 5) + 1)
                 for column, project_id in zip(columns, projects[:5], strict=False):
-                    column.button(f"详情 {project_id}", key=f"{key_prefix}-drill-{key}-{project_id}",
+                    column.button(both("staff.details_of", id=project_id), key=f"{key_prefix}-drill-{key}-{project_id}",
                                   on_click=open_drill_down, args=("project", project_id))
             if review:
-                st.caption(f"✓ 已审核 reviewed by {review['by']} · {review['at']}: {review['note']}")
+                st.caption("✓ " + both("staff.reviewed_by", who=review["by"]) + f" · {review['at']}: {review['note']}")
                 continue
             with st.form(f"{key_prefix}-review-{key}", border=False):
-                note = st.text_input("审核备注 Review note", key=f"{key_prefix}-note-{key}")
-                if st.form_submit_button("标记已审核 Mark reviewed"):
+                note = st.text_input(both("staff.review_note"), key=f"{key_prefix}-note-{key}")
+                if st.form_submit_button(both("staff.mark_reviewed")):
                     staff.review(key, console.user["name"], note)
                     st.rerun()
 
 
 def flags(console: Console, found: list[dict], of_version: int | None) -> None:
     if of_version is None:
-        st.info("正在扫描 The integrity scan of this version is running; flags appear here when it ends.")
+        st.info(both("staff.the_integrity_scan_of"))
         return
     if of_version != console.version:
         st.caption(f"Flags of version {of_version}; version {console.version} is being scanned.")
     if not found:
-        st.caption("没有发现可疑模式 No flags")
+        st.caption(both("staff.no_flags"))
         return
     open_count = sum(f["review"] is None for f in found)
     st.caption(f"{len(found)} flags, {open_count} not reviewed · thresholds in event.toml [integrity] · "
@@ -228,13 +229,13 @@ def flags(console: Console, found: list[dict], of_version: int | None) -> None:
 def quarantine(console: Console) -> None:
     summary = console.query("staff/quarantine_summary")
     if not summary.height:
-        st.caption("隔离区为空 Nothing quarantined")
+        st.caption(both("staff.nothing_quarantined"))
         return
     _table(summary, height=min(38 + 35 * summary.height, 260))
     left, middle, right = st.columns(3)
-    chosen_tables = left.multiselect("表 Table", sorted(summary["table"].unique().to_list()))
-    chosen_rules = middle.multiselect("规则 Rule", sorted(summary["rule"].unique().to_list()))
-    file_part = right.text_input("文件名包含 File name contains").strip()
+    chosen_tables = left.multiselect(both("staff.table"), sorted(summary["table"].unique().to_list()))
+    chosen_rules = middle.multiselect(both("staff.rule"), sorted(summary["rule"].unique().to_list()))
+    file_part = right.text_input(both("staff.file_name_contains")).strip()
     records = console.query("staff/quarantine_records", tables=",".join(chosen_tables) or None,
                             rules=",".join(chosen_rules) or None, file=file_part or None)
     st.caption(f"{records.height:,} records shown (newest first, at most 5,000)")
@@ -267,15 +268,15 @@ def _choose_subject(console: Console) -> tuple[str, object]:
             st.session_state[f"drill_{scope}"] = int(raw) if scope == "district" and raw.isdigit() else raw
     left, right = st.columns([2, 3])
     with left:
-        scope = st.segmented_control("范围 Scope", list(SCOPES), format_func=SCOPES.get, key="drill_scope",
+        scope = st.segmented_control(both("staff.scope"), list(SCOPES), format_func=SCOPES.get, key="drill_scope",
                                      default="project", required=True)
     subjects = _subjects(console, scope)
     key = f"drill_{scope}"
     if st.session_state.get(key) not in subjects:
         st.session_state.pop(key, None)
     with right:
-        subject = st.selectbox("对象 Subject", list(subjects), format_func=subjects.get, key=key, index=None,
-                               placeholder="输入编号或名称 type an id or a name")
+        subject = st.selectbox(both("staff.subject"), list(subjects), format_func=subjects.get, key=key, index=None,
+                               placeholder=both("staff.type_an_id_or"))
     for other in SCOPES:
         if other != scope:
             url.keep(other, None)
@@ -287,8 +288,8 @@ def _gift_brackets_chart(brackets: pl.DataFrame) -> alt.Chart:
     """How big are the gifts, and through which channel? Gifts per bracket, by channel."""
     rows = brackets.filter(pl.col("bracket_yuan") != "all")
     return alt.Chart(rows).mark_bar().encode(
-        x=alt.X("bracket_yuan:N", title="元 yuan", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("gifts:Q", title="笔 gifts"),
+        x=alt.X("bracket_yuan:N", title=both("staff.yuan"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("gifts:Q", title=both("staff.gifts_2")),
         color=alt.Color("channel:N", scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom")),
         tooltip=["bracket_yuan", "channel", alt.Tooltip("gifts:Q", format=","), alt.Tooltip("donors:Q", format=","),
                  alt.Tooltip("public_fen:Q", format=",")],
@@ -298,11 +299,11 @@ def _gift_brackets_chart(brackets: pl.DataFrame) -> alt.Chart:
 def drill_down(console: Console, found: list[dict]) -> None:
     scope, subject = _choose_subject(console)
     if subject is None:
-        st.caption("选择一个项目、机构或区县 Choose a project, an organisation or a district.")
+        st.caption(both("staff.choose_a_project_an"))
         return
     projects = console.query("board_projects", **{scope: subject})
     if not projects.height:
-        st.info("这里还没有项目 No projects here in the current snapshot.")
+        st.info(both("staff.no_projects_here_in"))
         return
     ids = projects["project_id"].to_list()
     listed = ",".join(ids)
@@ -311,47 +312,47 @@ def drill_down(console: Console, found: list[dict]) -> None:
     everyone = brackets.filter(pl.col("bracket_yuan") == "all").row(0, named=True)
     raised = int(projects["raised_fen"].sum())
     target = int(projects["target_fen"].sum())
-    blocks.tiles([("筹款 Raised", fmt.yuan_exact(raised)),
-                  ("公众 Public", fmt.yuan_exact(int(projects["public_fen"].sum()))),
-                  ("配捐 Matched", fmt.yuan_exact(int(projects["matched_fen"].sum()))),
-                  ("人次 Gifts", f"{everyone['gifts']:,}"), ("人数 Donors", f"{everyone['donors']:,}"),
-                  ("项目 Projects", str(len(ids))), ("完成度 Of target", f"{raised / target:.0%}" if target else "—")])
+    blocks.tiles([(both("staff.raised"), fmt.yuan_exact(raised)),
+                  (both("staff.public"), fmt.yuan_exact(int(projects["public_fen"].sum()))),
+                  (both("staff.matched"), fmt.yuan_exact(int(projects["matched_fen"].sum()))),
+                  (both("staff.gifts"), f"{everyone['gifts']:,}"), (both("staff.donors"), f"{everyone['donors']:,}"),
+                  (both("staff.projects"), str(len(ids))), (both("staff.of_target"), f"{raised / target:.0%}" if target else "—")])
 
     concerning = integrity.concerning(found, ids)
-    st.markdown(f"**合规监测 Flags ({len(concerning)})**")
+    st.markdown(f"**{both('staff.flags_count', n=len(concerning))}**")
     if concerning:
         flag_list(console, concerning, "drill")
     else:
-        st.caption("没有发现可疑模式 No flags")
+        st.caption(both("staff.no_flags"))
 
     timeline = console.query("project_timeline", projects=listed)
-    st.markdown("**时间线 Timeline** (cumulative raised, hourly)")
+    st.markdown(f"**{both('staff.timeline')}**")
     if timeline.height:
         st.vega_lite_chart(charts.project_growth(timeline, console.event, "zh"), width="stretch")
-    with st.expander("时间线表 Timeline table"):
+    with st.expander(both("staff.timeline_table")):
         _table(timeline, height=240)
     tables.downloads(timeline, f"{stem}_timeline", "zh", key="staff-timeline")
 
     if scope != "project":
-        st.markdown(f"**项目 Projects ({len(ids)})**")
+        st.markdown(f"**{both('staff.projects_count', n=len(ids))}**")
         _table(projects.select("rank", "project_id", "name", "category", "district_name", "org_name", "target_fen",
                                "raised_fen", "public_fen", "matched_fen", "donations", "donors", "pct_of_target",
                                "momentum_fen", "last_gift_at"), height=280)
         tables.downloads(projects, f"{stem}_projects", "zh", key="staff-projects")
 
-    st.markdown("**捐赠金额分布 Gifts by amount bracket and channel**")
+    st.markdown(f"**{both('staff.gifts_by_amount_bracket')}**")
     st.altair_chart(_gift_brackets_chart(brackets), width="stretch")
     _table(brackets)
     tables.downloads(brackets, f"{stem}_brackets", "zh", key="staff-brackets")
 
-    st.markdown("**配捐来源 Matches by pool**")
+    st.markdown(f"**{both('staff.matches_by_pool')}**")
     pools = console.query("project_pools", projects=listed)
     _table(pools)
     tables.downloads(pools, f"{stem}_pools", "zh", key="staff-pools")
 
     names = "yes" if console.auditor else "no"  # nicknames are personal data: auditors only
-    st.markdown("**最新捐赠 Latest gifts** (" + ("含昵称 with nicknames, auditor" if console.auditor
-                                                else "假名化 pseudonymous keys") + ")")
+    st.markdown(f"**{both('staff.latest_gifts')}** (" + (both("staff.with_nicknames_auditor") if console.auditor
+                                                         else both("staff.pseudonymous_keys")) + ")")
     latest = console.query("staff/scope_latest_gifts", projects=listed, names=names)
     if not console.auditor:
         latest = latest.drop("donor_name")
@@ -364,7 +365,7 @@ def drill_down(console: Console, found: list[dict]) -> None:
 def audit_log(console: Console) -> None:
     entries = staff.audit_log(limit=500)
     if not entries:
-        st.caption("审计日志为空 The audit log is empty")
+        st.caption(both("staff.the_audit_log_is"))
         return
     rows = pl.DataFrame([{"at": e["at"], "event": e["event"], "user": e.get("user"),
                           "detail": json.dumps(e.get("detail", {}), ensure_ascii=False)} for e in entries])

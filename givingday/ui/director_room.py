@@ -15,8 +15,9 @@ from givingday import clock, director
 from givingday.event import load_event
 from givingday.ui import bigscreen as bs
 from givingday.ui import data, onair
+from givingday.ui.i18n import both
 
-ALL_LABEL = "全部屏幕 All screens"
+ALL_LABEL = both("staff.all_screens")
 THUMB_PX = 360  # the longer side of a thumbnail
 
 
@@ -28,22 +29,22 @@ def _targets() -> list[str]:
 def _order_controls(user: str) -> None:
     targets = _targets()
     left, right = st.columns([2, 3])
-    choice = left.selectbox("屏幕 Screen", [ALL_LABEL, *targets], key="director_target")
-    typed = left.text_input("或输入新屏幕名 Or a new screen name", key="director_new", placeholder="totem-1")
+    choice = left.selectbox(both("staff.screen"), [ALL_LABEL, *targets], key="director_target")
+    typed = left.text_input(both("staff.or_a_new_screen"), key="director_new", placeholder="totem-1")
     screen = director.screen_name(typed) or (director.ALL if choice == ALL_LABEL else choice)
-    scene = right.selectbox("场景 Scene", director.SCENES, key="director_scene")
+    scene = right.selectbox(both("staff.scene"), director.SCENES, key="director_scene")
     take, clear = right.columns(2)
-    if take.button("立即上屏 Take", type="primary", key="director_take"):
+    if take.button(both("staff.take"), type="primary", key="director_take"):
         _carry_out(lambda: director.take(screen, scene, user), f"{scene} → {screen}")
-    if clear.button("恢复自身节目单 Clear", key="director_clear"):
+    if clear.button(both("staff.clear"), key="director_clear"):
         _carry_out(lambda: director.clear(screen, user), f"{screen}: own playlist")
-    st.markdown("**节目单 Playlist** · 场景按顺序播放，秒数为每个场景的时长 scenes in order, seconds each")
+    st.markdown(f"**{both('staff.playlist')}**")
     rows = pl.DataFrame({"scene": ["hero", "top10", "funds", "map"], "seconds": [20, 15, 15, 15]})
     edited = st.data_editor(rows, num_rows="dynamic", key="director_playlist", hide_index=True, column_config={
-        "scene": st.column_config.SelectboxColumn("场景 Scene", options=list(director.SCENES), required=True),
-        "seconds": st.column_config.NumberColumn("秒 Seconds", min_value=director.SECONDS[0],
+        "scene": st.column_config.SelectboxColumn(both("staff.scene"), options=list(director.SCENES), required=True),
+        "seconds": st.column_config.NumberColumn(both("staff.seconds"), min_value=director.SECONDS[0],
                                                  max_value=director.SECONDS[1], step=1, required=True)})
-    if st.button("播放此节目单 Play this playlist", key="director_play"):
+    if st.button(both("staff.play_this_playlist"), key="director_play"):
         items = [(r["scene"], r["seconds"]) for r in pl.DataFrame(edited).iter_rows(named=True)
                  if r["scene"] and r["seconds"]]
         _carry_out(lambda: director.set_playlist(screen, items, user), f"playlist → {screen}")
@@ -55,7 +56,7 @@ def _carry_out(order, done: str) -> None:
     except director.OrderError as exc:
         st.error(str(exc))
         return
-    st.toast(f"已执行 Done: {done}")
+    st.toast(both("staff.done", what=done))
 
 
 def _thumbnail(name: str, shown: dict, version: int | None, now: dt.datetime, url: str) -> str:
@@ -81,8 +82,7 @@ def _screens() -> None:
     checked_in = director.screens()
     orders = director.orders()
     if not checked_in:
-        st.caption("还没有命名的屏幕报到：用 /bigscreen?screen=main 打开一块屏 "
-                   "No named screen has checked in yet: open /bigscreen?screen=main on a screen")
+        st.caption(both("staff.no_screens"))
         return
     url = onair.qr_url(load_event(), st.context.url)
     st.html(bs.SCENE_CSS + "<style>.gd-thumb{margin:0;border:1px solid #444;overflow:hidden}</style>")
@@ -91,10 +91,10 @@ def _screens() -> None:
         with columns[i % 3]:
             seen = dt.datetime.fromisoformat(shown["at"])
             order = orders.get(name) or orders.get(director.ALL)
-            playing = "导播 director" if order else "自身 own URL"
+            playing = both("staff.director_2") if order else both("staff.own_url")
             st.markdown(f"**{name}** · {shown.get('scene')} · {playing}")
             ago = max(0, int((now - seen).total_seconds()))
-            st.caption(f"{ago} 秒前报到 checked in {ago} s ago · v{shown.get('version')} · "
+            st.caption(both("staff.checked_in", seconds=ago) + f" · v{shown.get('version')} · "
                        f"{'×'.join(str(v) for v in shown.get('viewport', []))}")
             st.html(_thumbnail(name, shown, version, now, url))
 
@@ -102,5 +102,5 @@ def _screens() -> None:
 def room(user: str) -> None:
     """The director's room: orders, then the screens as they are now."""
     _order_controls(user)
-    st.subheader("屏幕 Screens")
+    st.subheader(both("staff.screens"))
     _screens()

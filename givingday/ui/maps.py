@@ -56,7 +56,7 @@ def measure_label(measure: str, language: str) -> str:
 def format_measure(measure: str, value: int, language: str) -> str:
     if measure.endswith("_fen"):
         return fmt.yuan(value, language)
-    return fmt.count(value, "人次" if measure == "donations" else "个", "", language)
+    return fmt.count(value, "unit.gifts" if measure == "donations" else "unit.projects", language)
 
 
 def class_breaks(values: list[int], classes: int = len(CLASS_COLOURS)) -> list[int]:
@@ -114,8 +114,8 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
             "fill": colour_of(value, breaks) + [235],
             "raised": fmt.yuan(row.get("raised_fen", 0) or 0, language),
             "per_10k": fmt.yuan(row.get("raised_per_10k_residents_fen", 0) or 0, language),
-            "gifts": fmt.count(row.get("donations", 0) or 0, "人次", "", language),
-            "projects": fmt.count(row.get("projects", 0) or 0, "个", "", language),
+            "gifts": fmt.count(row.get("donations", 0) or 0, "unit.gifts", language),
+            "projects": fmt.count(row.get("projects", 0) or 0, "unit.projects", language),
         })
     layer = pdk.Layer(
         "GeoJsonLayer", geo, id="districts", pickable=True, stroked=True, filled=True,
@@ -124,8 +124,9 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
     )
     labels = {k: t(k, language) for k in ("raised", "per_10k", "donations", "projects")}
     tooltip = {
-        "html": f"<b>{{label}}</b><br/>{labels['raised']}：{{raised}}<br/>{labels['per_10k']}：{{per_10k}}"
-                f"<br/>{labels['donations']}：{{gifts}}<br/>{labels['projects']}：{{projects}}",
+        "html": "<b>{label}</b>" + "".join(
+            "<br/>" + t("map.tooltip_line", language).format(label=labels[key], value="{" + field + "}")
+            for key, field in (("raised", "raised"), ("per_10k", "per_10k"), ("donations", "gifts"), ("projects", "projects"))),
         "style": {"backgroundColor": "#1b1b1b", "color": "white", "fontSize": "13px"},
     }
     view = _view(event, geo)

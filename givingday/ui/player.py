@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from givingday.ui.i18n import html_lang
+
 _JS = (Path(__file__).parent / "assets" / "player.js").read_text(encoding="utf-8")
 _SENT = "bigscreen_player_sent"
 _player = st.components.v2.component("givingday.bigscreen_player", js=_JS, isolate_styles=False)
@@ -19,7 +21,7 @@ def show(html: str, scene: str, lane: list[str] | None, language: str) -> list[i
     The frame travels to the browser only when it differs from the one this session sent
     last (a fragment rerun that changes nothing sends a few bytes): `reset()` at the top of
     every full run of the page, so a new or reconnected browser always gets the whole frame."""
-    frame = {"html": html, "scene": scene, "lane": lane or [], "lang": "en" if language == "en" else "zh-CN"}
+    frame = {"html": html, "scene": scene, "lane": lane or [], "lang": html_lang(language)}
     stamp = hash((html, tuple(lane or ())))
     if st.session_state.get(_SENT) == stamp:
         frame = {"same": True, "scene": scene}

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.golden.test_named_queries import build_fixture_inbox
-from tests.helpers import ingest
+from tests.helpers import build_fixture_inbox, ingest
 
 
 @pytest.fixture(scope="module")

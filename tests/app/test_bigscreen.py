@@ -123,8 +123,7 @@ def test_before_the_first_gift_every_scene_shows_zero_or_says_nothing_yet(monkey
     # the morning of the first day: projects and organisations published, no gift, no match
     import shutil
 
-    from tests.golden.test_named_queries import build_fixture_inbox
-    from tests.helpers import ingest
+    from tests.helpers import build_fixture_inbox, ingest
 
     build_fixture_inbox(tmp_path / "inbox")
     for table in ("donations", "matches"):

@@ -37,7 +37,7 @@ def test_overview_headline_equals_query_totals(monkeypatch, fixture_warehouse, c
     totals = query("totals", fixture_warehouse, capsys)[0]
     html = _texts(app)
     assert fmt.yuan(totals["raised_fen"]) in html
-    assert fmt.count(totals["donations"], "人次") in html
+    assert fmt.count(totals["donations"], "unit.gifts") in html
 
 
 def test_english_overview_uses_english_formatting(monkeypatch, fixture_warehouse, capsys):
@@ -100,3 +100,36 @@ def test_district_map_draws_all_38_districts(monkeypatch, fixture_warehouse):
         "givingday.event", fromlist=["load_event"]).load_event().districts}
 
 
+
+
+def _data_names(warehouse, capsys) -> list[str]:
+    """Proper names that come from the data and stay Chinese on English pages."""
+    names = set()
+    for name, columns in (("board_projects", ("name", "org_name")), ("board_orgs", ("name",)),
+                          ("latest_gifts_all", ("donor_display", "project_name")), ("pools", ("sponsor",))):
+        for row in query(name, warehouse, capsys):
+            names |= {row[c] for c in columns if row.get(c)}
+    return sorted(names, key=len, reverse=True)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_english_pages_have_no_untranslated_chinese(page, monkeypatch, fixture_warehouse, capsys):
+    import re
+
+    names = _data_names(fixture_warehouse, capsys)
+    app = _open(monkeypatch, fixture_warehouse, page, lang="en")
+    text = "\n".join(str(e.value) for kind in ("markdown", "caption", "subheader", "title", "info", "header")
+                     for e in getattr(app, kind))
+    text += "\n".join(str(b.label) for b in app.button) + "\n".join(str(s.label) for s in app.selectbox)
+    for name in names:
+        text = text.replace(name, "")
+    leftover = re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", text)
+    assert leftover == [], f"untranslated on {page}?lang=en: {leftover[:10]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_traditional_chinese_pages_render_with_fallback(page, monkeypatch, fixture_warehouse):
+    app = _open(monkeypatch, fixture_warehouse, page, lang="zh-Hant")
+    assert not app.exception
+    if page == "pages/overview.py":
+        assert app.title[0].value == "總覽"  # from zh-Hant.po; the rest falls back to zh

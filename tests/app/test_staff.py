@@ -8,8 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from givingday import staff
-from tests.golden.test_named_queries import build_fixture_inbox
-from tests.helpers import ROOT, ingest, run_cli
+from tests.helpers import ROOT, build_fixture_inbox, ingest, run_cli
 
 PASSWORD = "correct horse battery"
 

@@ -19,9 +19,15 @@ def test_money_in_english_units():
 
 
 def test_exact_yuan_and_counts():
-    assert fmt.count(2_340_000, "人次") == "2,340,000人次"
+    assert fmt.count(2_340_000, "unit.gifts") == "2,340,000人次"
+    assert fmt.count(2_340_000, "unit.gifts", "en") == "2,340,000"
     assert fmt.yuan_exact(123_456_789) == "1,234,567.89元"
     assert fmt.yuan_exact(123_456_789, "en") == "¥1,234,567.89"
+
+
+def test_a_traditional_chinese_page_writes_its_own_units():
+    assert fmt.yuan(37_900_000_000, "zh-Hant") == "3.79億"
+    assert fmt.yuan(50_540_000_00, "zh-Hant") == "5,054萬"
 
 
 def test_times_are_event_local():

@@ -28,8 +28,7 @@ def test_every_query_has_a_header_saying_what_a_row_is(name):
 
 
 def test_query_columns_start_with_the_spec_columns(tmp_path, capsys):
-    from tests.golden.test_named_queries import build_fixture_inbox
-    from tests.helpers import ingest, query
+    from tests.helpers import build_fixture_inbox, ingest, query
 
     build_fixture_inbox(tmp_path / "inbox")
     ingest(tmp_path / "inbox", tmp_path / "warehouse", capsys)
