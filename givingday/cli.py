@@ -194,7 +194,7 @@ def _alerts_once(args, event, quiet: bool = False) -> int:
 def _deliver(found: list[dict], event) -> int:
     """Post new alerts to the configured webhook, each once (the state file is locked)."""
     from givingday import staff
-    from givingday.alerts import deliver
+    from givingday.alert_delivery import deliver
 
     config = staff.staff_config()
     if not config.get("webhook_url"):

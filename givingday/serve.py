@@ -9,6 +9,7 @@ webhook (`[staff] webhook_url`), `alerts --deliver --every 60` runs beside them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -17,11 +18,12 @@ import sys
 import time
 from pathlib import Path
 
+from givingday.event import Event, load_event
 from givingday.warehouse import ENV_WAREHOUSE, Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "data" / "demo"
-DEMO_LIVE_FROM = "2022-04-28T09:40:00+08:00"  # just before day two's 10:00 matching rush
+DEMO_LEAD = dt.timedelta(minutes=20)  # the demo goes live this long before a day's matching opens
 FIRST_VERSION_TIMEOUT_S = 300
 ALERT_CHECK_SECONDS = 60  # with a webhook_url in the secrets, new alerts are posted this often
 
@@ -58,20 +60,27 @@ def _webhook_configured() -> bool:
     return bool(staff.staff_config().get("webhook_url"))
 
 
+def demo_live_from(event: Event) -> dt.datetime:
+    """Just before the second day's matching rush (the first day's on a one-day event)."""
+    opens = event.matching_opens()
+    return opens[min(1, len(opens) - 1)] - DEMO_LEAD
+
+
 def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | None,
           inbox: str | None, replicas: int = 0, max_sessions: int = 0) -> int:
     env = dict(os.environ)
     children: list[subprocess.Popen] = []
     if demo:
+        live_from = demo_live_from(load_event()).isoformat()
         inbox_dir = Path(inbox) if inbox else DEMO_DIR / "inbox"
         warehouse_dir = Path(warehouse) if warehouse else DEMO_DIR / "warehouse"
         for folder in (inbox_dir, warehouse_dir):
             shutil.rmtree(folder, ignore_errors=True)
         print(f"givingday: simulating the event at scale {scale} into {inbox_dir} "
-              f"(live from {DEMO_LIVE_FROM}, {speed:g}x) and ingesting into {warehouse_dir}", flush=True)
+              f"(live from {live_from}, {speed:g}x) and ingesting into {warehouse_dir}", flush=True)
         children.append(subprocess.Popen(_python(
             "givingday", "simulate", "--inbox", str(inbox_dir), "--scale", str(scale), "--live",
-            "--speed", str(speed), "--live-from", DEMO_LIVE_FROM), cwd=ROOT, stdout=subprocess.DEVNULL))
+            "--speed", str(speed), "--live-from", live_from), cwd=ROOT, stdout=subprocess.DEVNULL))
         children.append(subprocess.Popen(_python(
             "givingday", "ingest", "--inbox", str(inbox_dir), "--warehouse", str(warehouse_dir),
             "--watch", "--interval", "3"), cwd=ROOT, stdout=subprocess.DEVNULL))

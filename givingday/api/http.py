@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from givingday.api import answers, describe, embed, live
+from givingday.ui.i18n import FALLBACK, languages
 from givingday.warehouse import Warehouse, resolve
 
 MAX_AGE_S = 5
@@ -120,7 +121,8 @@ async def live_json(request: Request) -> Response:
 
 async def _page(request: Request, path: str, build, render) -> Response:
     """An HTML page drawn from a JSON answer: the same ETag rules, one more for the language."""
-    language = "en" if request.query_params.get("lang") == "en" else "zh"
+    wanted = request.query_params.get("lang", FALLBACK)
+    language = wanted if wanted in languages() else FALLBACK
     response = await serve(request, path, build, {"lang": language})
     if response.status_code != 200 or request.method == "HEAD":
         return response

@@ -17,7 +17,7 @@ from givingday import queries
 from givingday.api.answers import ApiError, public
 from givingday.event import load_event
 from givingday.ui import format as fmt
-from givingday.ui.i18n import html_lang, lang_query, pick, t
+from givingday.ui.i18n import html_lang, lang_query, languages, pick, t
 
 TOP = 10
 REFRESH_S = 5
@@ -29,8 +29,8 @@ def build(reader: queries.VersionReader, stem: str, params: Mapping[str, str]) -
     if unknown:
         raise ApiError(400, f"unknown parameter {unknown[0]!r} (this route takes: lang)", unknown[0])
     language = params.get("lang", "zh")
-    if language not in ("zh", "en"):
-        raise ApiError(400, f"parameter lang: {language!r} is not one of zh, en", "lang")
+    if language not in languages():
+        raise ApiError(400, f"parameter lang: {language!r} is not one of {', '.join(languages())}", "lang")
     event = load_event()
     totals = reader.run("totals")
     row = totals.row(0, named=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import threading
 from dataclasses import dataclass
 
 import altair as alt
@@ -19,8 +17,9 @@ import polars as pl
 import streamlit as st
 
 from givingday import alerts as alert_rules
-from givingday import flag_store, integrity, output, queries, staff
+from givingday import integrity, output, queries, staff
 from givingday.event import Event, load_event
+from givingday.flag_scanner import FlagScanner
 from givingday.ui import blocks, charts, data, tables, url
 from givingday.ui import format as fmt
 from givingday.ui.i18n import both
@@ -32,7 +31,6 @@ SCOPES = {"project": both("staff.project"), "org": both("staff.organisation"), "
 SEVERITY = {"critical": f":red-background[{both('staff.critical')}]",
             "warning": f":orange-background[{both('staff.warning')}]", "info": f":blue-background[{both('staff.info')}]"}
 INFO_ALERTS_SHOWN = 20
-log = logging.getLogger("givingday.staff")
 
 
 @dataclass(frozen=True)
@@ -50,45 +48,10 @@ class Console:
         return data.query(name, self.version, **params)
 
 
-class FlagScanner:
-    """The detectors scan raw gifts (seconds at full scale, longer than a version lives in a
-    live event), so they run in one background thread per server, always on the newest
-    version, and every console shows the newest finished result at once."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._done: tuple[int, list[dict]] | None = None
-        self._tried = 0  # the newest version a scan was started for
-        self._busy = False
-
-    def latest(self, version: int) -> tuple[int | None, list[dict]]:
-        """(the version the flags are of, the flags): the newest result the flags worker
-        stored (flag_store.py), else this server's own background scan of `version`, started
-        unless one is running or has been started for it (a failed scan is not retried)."""
-        stored = flag_store.latest(data.warehouse())
-        if stored is not None:
-            return stored
-        with self._lock:
-            if version > self._tried and not self._busy:
-                self._tried, self._busy = version, True
-                threading.Thread(target=self._scan, args=(version,), daemon=True, name="flag-scan").start()
-            return self._done if self._done else (None, [])
-
-    def _scan(self, version: int) -> None:
-        try:
-            found = integrity.flags(queries.reader(data.warehouse(), version), load_event())
-            with self._lock:
-                self._done = (version, found)
-        except Exception:  # noqa: BLE001 - keep the last result; the next version is scanned
-            log.exception("integrity scan of version %s failed", version)
-        finally:
-            with self._lock:
-                self._busy = False
-
-
 @st.cache_resource
 def flag_scanner() -> FlagScanner:
-    return FlagScanner()
+    """This server's one scanner of the warehouse the pages read."""
+    return FlagScanner(data.warehouse)
 
 
 @st.fragment(run_every=3)

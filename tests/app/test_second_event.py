@@ -92,3 +92,24 @@ def test_the_staff_console_runs_on_the_second_event(monkeypatch, lishui, tmp_pat
         assert not app.exception, (tab, app.exception)
         text = "\n".join(str(e.proto) for e in app.main)
         assert "Staff console" in text and "500000" not in text and "市级" not in text
+
+
+def test_the_app_refuses_a_broken_event_folder_with_the_check_lines(monkeypatch, tmp_path, lishui):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from givingday.event_schema import problems
+
+    broken = tmp_path / "events" / "lishui-2023"
+    shutil.copytree(EVENTS / "lishui-2023", broken)
+    toml = (broken / "event.toml").read_text(encoding="utf-8")
+    (broken / "event.toml").write_text(toml.replace('mechanism = "ratio"', 'mechanism = "lottery"')
+                                       .replace('colour = "#1B9E77"', 'colour = "green"'), encoding="utf-8")
+    expected = problems(broken)
+    assert len(expected) == 2
+    monkeypatch.setenv("GIVINGDAY_EVENTS_DIR", str(tmp_path / "events"))
+    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(lishui))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not app.exception
+    assert app.error and all(line in app.code[0].value for line in expected)
