@@ -71,13 +71,13 @@ def test_a_flag_concerns_its_project_its_organisation_and_its_district(events):
     assert integrity.flag_key(flagged) != integrity.flag_key(outlier)
 
 
-def test_the_console_scans_in_the_background_and_keeps_the_newest_result(events, monkeypatch):
+def test_the_console_scans_in_the_background_and_keeps_the_newest_result(events):
     import time
 
-    from givingday.ui.console import FlagScanner
+    from givingday.flag_scanner import FlagScanner
+    from givingday.warehouse import Warehouse
 
-    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(events / "planted" / "warehouse"))
-    scanner = FlagScanner()
+    scanner = FlagScanner(lambda: Warehouse(events / "planted" / "warehouse"))
     assert scanner.latest(1) == (None, [])  # answers at once; the scan starts behind it
     deadline = time.monotonic() + 120
     while scanner.latest(1)[0] is None:
