@@ -262,6 +262,7 @@ class Ingest:
         self.event, self.inbox, self.warehouse = event, Path(inbox), warehouse
         self.reclaimer = Reclaimer(warehouse, retention_minutes(keep_minutes))
         self._reclaimed_at = float("-inf")
+        self._reference_checked: int | None = None  # the published version whose event tables were compared
 
     def run_once(self) -> dict:
         """One pass under the warehouse's write lock."""
@@ -355,7 +356,7 @@ class Ingest:
             reference = self._snapshots(run, fresh, reader, publisher)
         for table in contract.LEDGER_TABLES:
             self._ledger(run, table, fresh[table], reference, base, publisher, spill)
-        if not run.has_news:
+        if not run.has_news and not self._reference_changed(base, publisher):
             report = self._report(run, base, published=False)
             if time.monotonic() - self._reclaimed_at > IDLE_RECLAIM_SECONDS:  # the window moves on while idle
                 report["reclaimed"] = self._reclaim(run).as_dict()
@@ -369,6 +370,15 @@ class Ingest:
         report = self._report(run, manifest, published=True)
         report["reclaimed"] = reclaimed.as_dict()
         return report
+
+    def _reference_changed(self, base: Manifest | None, publisher: Publisher) -> bool:
+        """The event's reference tables differ from the published ones (event.toml edited, or
+        an upgrade that stores more of the event): publish them even with no new files.
+        Checked once per published version."""
+        if base is None or self._reference_checked == base.version:
+            return False
+        self._reference_checked = base.version
+        return any(publisher.differs(name, frame.to_arrow()) for name, frame in event_tables(self.event).items())
 
     def _reclaim(self, run: Pass) -> Reclaimed:
         with run.timed("reclaim"):
@@ -551,8 +561,9 @@ class Ingest:
         publisher.ensure("quarantine", QUARANTINE_SCHEMA)
         if run.quarantine:
             publisher.append("quarantine", pl.concat(run.quarantine).to_arrow().cast(QUARANTINE_SCHEMA))
-        publisher.append("ingested_files", pl.DataFrame(run.file_rows).to_arrow().select(FILES_SCHEMA.names)
-                         .cast(FILES_SCHEMA))
+        if run.file_rows:  # (a pass that only publishes changed event tables has none)
+            publisher.append("ingested_files", pl.DataFrame(run.file_rows).to_arrow().select(FILES_SCHEMA.names)
+                             .cast(FILES_SCHEMA))
         for name, frame in event_tables(self.event).items():
             publisher.replace_if_changed(name, frame.to_arrow())
         for table in contract.TABLES:

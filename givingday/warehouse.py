@@ -265,15 +265,22 @@ class Publisher:
         self._write(table, data, "overwrite", partition_by=[column],
                     predicate=f"{column} IN ({', '.join(str(int(v)) for v in values)})")
 
+    def differs(self, table: str, data: pa.Table) -> bool:
+        """Whether the published small table is other than `data` (or missing)."""
+        if not (self.base and table in self.base.tables and table not in self.changed):
+            return True
+        files = self.base.files(table)
+        published = pa.concat_tables([pq.read_table(io.BytesIO(storage.location(f).read_bytes()))
+                                      for f in files]) if files else None
+        try:
+            return published is None or not published.cast(data.schema).equals(data)
+        except (pa.ArrowInvalid, ValueError, KeyError):  # other columns: an older layout
+            return True
+
     def replace_if_changed(self, table: str, data: pa.Table) -> None:
         """Replace a small table unless the published one holds exactly `data` already."""
-        if self.base and table in self.base.tables and table not in self.changed:
-            files = self.base.files(table)
-            published = pa.concat_tables([pq.read_table(io.BytesIO(storage.location(f).read_bytes()))
-                                          for f in files]) if files else None
-            if published is not None and published.cast(data.schema).equals(data):
-                return
-        self.replace(table, data)
+        if self.differs(table, data):
+            self.replace(table, data)
 
     def compact_if_fragmented(self, table: str, max_files: int = MAX_FILES_PER_TABLE) -> bool:
         """Merge small files once a table has many (live ingest appends a few rows a pass).

@@ -281,3 +281,30 @@ def test_a_fall_of_the_published_total_is_logged_as_a_correction(inbox, warehous
     assert len(log) == 1
     assert (log[0]["previous_raised_fen"], log[0]["raised_fen"], log[0]["change_fen"]) == (800, 0, -800)
     assert log[0]["reversed_fen"] == -800 and "reversed" in log[0]["reason"]
+
+
+def test_an_edited_event_folder_is_published_without_new_files(inbox, warehouse, tmp_path, monkeypatch, capsys):
+    # event.toml edited (or a release that stores more of the event) while no new file comes:
+    # the next pass publishes the event's tables, the figures unchanged
+    import shutil
+
+    from givingday.event import load_event
+
+    reference_inbox(inbox)
+    write(inbox, "donations", "donations-20220427T100000-000001.parquet", [gift("D1", "P1", 1_000, at(27, 10))])
+    assert ingest(inbox, warehouse, capsys)[0] == 0
+    before = query("totals", warehouse, capsys)
+    source = load_event().folder
+    shutil.copytree(source, tmp_path / "events" / source.name)
+    toml = tmp_path / "events" / source.name / "event.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('region_level_en = "City-wide"',
+                                                             'region_level_en = "Whole city"'), encoding="utf-8")
+    monkeypatch.setenv("GIVINGDAY_EVENTS_DIR", str(tmp_path / "events"))
+    version = Warehouse(warehouse).current_version()
+    assert ingest(inbox, warehouse, capsys)[0] == 0
+    assert Warehouse(warehouse).current_version() == version + 1
+    assert query("totals", warehouse, capsys) == before
+    assert ingest(inbox, warehouse, capsys)[0] == 0  # nothing new after that: no version
+    assert Warehouse(warehouse).current_version() == version + 1
+    city_wide = [r for r in query("board_projects", warehouse, capsys) if r["district_adcode"] == 500000]
+    assert city_wide and {r["district_name_en"] for r in city_wide} == {"Whole city"}
