@@ -17,7 +17,7 @@ from givingday import clock, director
 from givingday.alerts import minutes_stale
 from givingday.event import load_event
 from givingday.ui import bigscreen as bs
-from givingday.ui import data, onair, player, router
+from givingday.ui import data, document, onair, player, router
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang, t
 
@@ -54,6 +54,7 @@ OWN = _own_playlist()
 TICKER, CELEBRATE = _switch("ticker"), _switch("celebrate")
 OVERSCAN = _number("overscan", event.bigscreen.overscan_percent, 0, 10)
 player.reset()
+document.declare(t("nav.bigscreen", language), event, language)
 st.html(bs.KIOSK_CSS + bs.SCENE_CSS.replace(".bs {", f".bs {{ --bs-page:{event.bigscreen.background};", 1))
 
 

@@ -16,7 +16,7 @@ def shares(page: chrome.Page) -> None:
     frame = page.query("categories")
     top = frame.sort("raised_fen", descending=True).row(0, named=True)
     total = max(int(frame["raised_fen"].sum()), 1)
-    st.subheader(page.t("categories.which_category_gets_the"))
+    st.subheader(page.t("categories.which_category_gets_the"), anchor=False)
     st.caption(page.t("categories.leads_with_of_the").format(v0=top['name'], v1=top['raised_fen'] / total, v2=top['name_en']))
     shown = pl.DataFrame({
         page.t("category"): [pick(a, b, page.lang) for a, b in zip(frame["name"], frame["name_en"], strict=True)],
@@ -31,7 +31,7 @@ def shares(page: chrome.Page) -> None:
 
 @chrome.section
 def growth(page: chrome.Page) -> None:
-    st.subheader(page.t("categories.how_did_each_category"))
+    st.subheader(page.t("categories.how_did_each_category"), anchor=False)
     timeline = page.query("category_timeline")
     shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "name": page.t("category"),
                                             "raised_fen": page.t("raised"),
@@ -43,14 +43,14 @@ def growth(page: chrome.Page) -> None:
 
 @chrome.section
 def public_and_matched(page: chrome.Page) -> None:
-    st.subheader(page.t("categories.donors_own_money_and"))
+    st.subheader(page.t("categories.donors_own_money_and"), anchor=False)
     frame = page.query("categories")
     st.vega_lite_chart(charts.public_and_matched(frame, "name", "name_en", page.lang), width="stretch")
 
 
 @chrome.section
 def leaders(page: chrome.Page) -> None:
-    st.subheader(page.t("categories.leading_projects_of_each"))
+    st.subheader(page.t("categories.leading_projects_of_each"), anchor=False)
     leaders = page.query("category_leaders")
     for category in page.event.categories:  # one column: the event's order on every screen
         blocks.swatch_legend([(category.colour, pick(category.name_zh, category.name_en, page.lang))])

@@ -45,7 +45,7 @@ def _chosen_adcode(selection) -> int | None:
 
 def _district_projects(page: chrome.Page, adcode: int) -> None:
     district = next(d for d in page.event.districts if d.adcode == adcode)
-    st.subheader(pick(district.name_zh, district.name_en, page.lang))
+    st.subheader(pick(district.name_zh, district.name_en, page.lang), anchor=False)
     board = page.query("board_projects", district=adcode)
     if board.height == 0:
         st.caption(page.t("districts.no_projects_in_this"))
@@ -54,7 +54,7 @@ def _district_projects(page: chrome.Page, adcode: int) -> None:
 
 
 def _table(page: chrome.Page, districts: pl.DataFrame) -> None:
-    st.subheader(page.t("table"))
+    st.subheader(page.t("table"), anchor=False)
     shown = pl.DataFrame({
         page.t("district"): districts[column("name", page.lang)],
         page.t("raised"): [fmt.yuan(v, page.lang) for v in districts["raised_fen"]],

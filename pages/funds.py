@@ -34,7 +34,7 @@ def _projection_text(page: chrome.Page, row: dict) -> str:
 def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: dict) -> None:
     name = pick(pool_row["name"], pool_row["name_en"], page.lang)
     event_pool = page.event.pool(pool_row["pool_id"])
-    st.subheader(page.t("funds.how_much_is_left").format(v0=name))
+    st.subheader(page.t("funds.how_much_is_left").format(v0=name), anchor=False)
     blocks.tiles([(page.t("budget"), fmt.yuan(pool_row["budget_fen"], page.lang)),
                   (page.t("matched"), fmt.yuan(pool_row["matched_fen"], page.lang)),
                   (page.t("remaining"), fmt.yuan(pool_row["remaining_fen"], page.lang))])

@@ -3,11 +3,11 @@
 import polars as pl
 import streamlit as st
 
-from givingday.ui import blocks, charts, chrome, tables, url
+from givingday.ui import blocks, charts, chrome, document, tables, url
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang_query, pick
 
-page = chrome.start("nav.projects")
+page = chrome.start("nav.projects", declare=False)
 
 CHANNELS = ("direct", "friend_assist", "coupon")  # catalogue keys channel.<name>
 
@@ -21,7 +21,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
         st.info(page.t("not_found"))
         return
     row = found.row(0, named=True)
-    st.subheader(row["name"])
+    st.subheader(row["name"], anchor=False)
     chrome.stamp(page)
     category = pick(row["category_name"], row["category_name_en"], page.lang)
     district = pick(row["district_name"], row["district_name_en"], page.lang)
@@ -37,7 +37,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
                   (page.t("rank"), f"{row['rank']} ({blocks.rank_move(row['rank_change'])})"),
                   (page.t("momentum"), fmt.yuan(row["momentum_fen"], page.lang))])
 
-    st.subheader(page.t("projects.how_it_grew"))
+    st.subheader(page.t("projects.how_it_grew"), anchor=False)
     timeline = page.query("project_timeline", project=project_id)
     if timeline.height:
         shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
@@ -47,7 +47,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
                                f"project_{project_id}_timeline", page.lang,
                                f"python -m givingday query project_timeline --param project={project_id} --format csv")
 
-    st.subheader(page.t("projects.where_did_the_match"))
+    st.subheader(page.t("projects.where_did_the_match"), anchor=False)
     pools = page.query("project_pools", project=project_id)
     if pools.height:
         tables.show(pl.DataFrame({
@@ -58,7 +58,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
     else:
         st.caption(page.t("projects.no_match_money_yet"))
 
-    st.subheader(page.t("projects.latest_gifts"))
+    st.subheader(page.t("projects.latest_gifts"), anchor=False)
     gifts = page.query("latest_gifts", project=project_id)
     tables.show(pl.DataFrame({
         page.t("time"): [fmt.local_time(v, page.event.tz, page.lang) for v in gifts["donated_at"]],
@@ -96,6 +96,11 @@ def directory(page: chrome.Page) -> None:
 
 
 project_id = st.query_params.get("project")
+try:
+    named = page.query("board_projects", project=project_id)["name"].to_list() if project_id else []
+except chrome.data.Unavailable:  # the section below says so
+    named = []
+document.declare(named[0] if named else page.t("nav.projects"), page.event, page.lang)  # the tab names the project
 if project_id:
     project_page(page, project_id)
 else:

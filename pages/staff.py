@@ -7,10 +7,11 @@ import streamlit as st
 
 from givingday import integrity, staff
 from givingday.event import load_event
-from givingday.ui import chrome, console, data, director_room, router, url
+from givingday.ui import chrome, console, data, director_room, document, router, url
 from givingday.ui.i18n import both
 
 router.through_router()
+document.declare(both("staff.staff_console"), load_event(), "zh")  # the console's labels are zh and en
 
 
 def signed_in() -> dict | None:
@@ -38,7 +39,7 @@ def oidc_user() -> dict | None:
 
 
 def sign_in_form() -> None:
-    st.title(both("staff.staff_sign_in"))
+    st.title(both("staff.staff_sign_in"), anchor=False)
     if staff.oidc_configured():
         if st.button(both("staff.sign_in_with_the"), type="primary"):
             st.login()
@@ -65,7 +66,7 @@ if user is None:
     st.stop()
 
 st.html(chrome.CSS)
-st.title(both("staff.staff_console"))
+st.title(both("staff.staff_console"), anchor=False)
 left, right = st.columns([4, 1])
 left.caption(f"{user['name']} · {user['role']}")
 if right.button(both("staff.sign_out")):

@@ -44,7 +44,7 @@ def admit(language: str) -> None:
         if admitted_sessions() < cap:
             st.session_state[ADMITTED] = True
             return
-    st.title(t("busy.title", language))
+    st.title(t("busy.title", language), anchor=False)
     st.write(t("busy.body", language))
     st.link_button(t("busy.live", language), "./live" + lang_query(language), type="primary")
     st.link_button(t("busy.reload", language), "./" + lang_query(language))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from givingday.alerts import minutes_stale
 from givingday.event import Event, load_event
-from givingday.ui import admission, data, router
+from givingday.ui import admission, data, document, router
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang, t
 
@@ -21,6 +21,14 @@ log = logging.getLogger("givingday.ui")
 
 CSS = """
 <style>
+/* a visible focus ring on everything focusable (WCAG 2.4.7): the theme's primary colour, 6:1 on
+   white; toolbars that appear on hover also appear when a keyboard reaches them */
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible,
+summary:focus-visible, [role="tab"]:focus-visible, [role="button"]:focus-visible, [role="option"]:focus-visible,
+[tabindex]:focus-visible { outline: 3px solid #A84300 !important; outline-offset: 2px !important; }
+html body .dvn-scroller:focus-visible { outline: 3px solid #A84300 !important; outline-offset: -3px !important; }
+html body :focus-visible, html body *:has(:focus-visible),
+html body [data-testid="stHeaderActionElements"] a:focus { opacity: 1 !important; visibility: visible !important; }
 /* phone first: the page never scrolls sideways; tables and charts scroll inside themselves */
 html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] { overflow-x: hidden; }
 .block-container, [data-testid="stMainBlockContainer"] {
@@ -67,14 +75,17 @@ class Page:
         return t(key, self.lang)
 
 
-def start(title_key: str) -> Page:
-    """Set up a public page; stops with a friendly note when there is no data yet."""
+def start(title_key: str, declare: bool = True) -> Page:
+    """Set up a public page; stops with a friendly note when there is no data yet. With
+    `declare=False` the page names itself (`document.declare`, once a run) when it knows more."""
     router.through_router()
     language = lang()
     admission.admit(language)
     st.html(CSS)
     event = load_event()
-    st.title(t(title_key, language))
+    if declare:
+        document.declare(t(title_key, language), event, language)
+    st.title(t(title_key, language), anchor=False)
     version = data.published_version()
     if version is None:
         st.info(t("no_data", language))

@@ -102,5 +102,5 @@ def _screens() -> None:
 def room(user: str) -> None:
     """The director's room: orders, then the screens as they are now."""
     _order_controls(user)
-    st.subheader(both("staff.screens"))
+    st.subheader(both("staff.screens"), anchor=False)
     _screens()

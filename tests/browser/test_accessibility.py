@@ -1,0 +1,149 @@
+"""WCAG 2.1 AA, checked by axe-core (npm, pinned; installed by ./dev) in Debian's chromium: every
+public page, a project page, /live, the embed card, every big-screen scene and the staff
+console signed out and signed in, at 390×844 and 1440×900, in Chinese and English. A violation
+names its rule and elements. Each page also declares its language (<html lang>) and its own
+<title>."""
+
+from pathlib import Path
+
+import pytest
+
+from givingday import director
+from givingday.browser import streamlit_server, wait_for_app
+from givingday.ui.bigscreen import SCENES
+from tests.browser.test_public_pages import PAGES
+from tests.browser.test_staff import sign_in
+from tests.helpers import query, staff_files
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).with_name("axe") / "node_modules" / "axe-core" / "axe.min.js"
+SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations of the page as it is now, one line per rule."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: ./dev test installs axe-core from npm")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        return result.violations.map(v => `${v.id} (${v.impact}): ` +
+            v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""", TAGS)
+    return found
+
+
+def _open(page, url: str, streamlit: bool = True) -> None:
+    page.goto(url)
+    if streamlit:
+        wait_for_app(page)
+    page.wait_for_timeout(800)
+
+
+@pytest.fixture(scope="module")
+def console_server(simulated, tmp_path_factory):
+    root = tmp_path_factory.mktemp("a11y")
+    with pytest.MonkeyPatch.context() as patch:
+        env = staff_files(root, patch, li="correct horse battery")
+    with streamlit_server(simulated / "warehouse", extra_env=env) as url:
+        yield url, root, env
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES)
+def test_every_public_screen_passes_axe_and_declares_its_language(size, language, console_server, browser,
+                                                                  simulated, capsys):
+    url, _, _ = console_server
+    project = query("board_projects", simulated / "warehouse", capsys)[0]["project_id"]
+    suffix = "" if language == "zh" else "lang=en"
+    screens = {name: f"/{path}" + (f"?{suffix}" if suffix else "") for name, path in PAGES.items()}
+    screens["project"] = f"/projects?project={project}" + (f"&{suffix}" if suffix else "")
+    screens["staff (signed out)"] = "/staff"
+    page = browser.new_page(viewport=dict(zip(("width", "height"), SIZES[size], strict=True)))
+    failures, titles = {}, set()
+    for name, path in screens.items():
+        _open(page, url + path)
+        if found := violations(page):
+            failures[name] = found
+        expected = "zh-CN" if name.startswith("staff") else HTML_LANG[language]
+        assert page.evaluate("document.documentElement.lang") == expected, name
+        titles.add(page.title())
+    for name, path in {"live": "/live", "embed": f"/embed/projects/{project}"}.items():
+        _open(page, url + path + (f"?{suffix}" if suffix else ""), streamlit=False)
+        if found := violations(page):
+            failures[name] = found
+        assert page.evaluate("document.documentElement.lang") == HTML_LANG[language], name
+    page.close()
+    assert failures == {}, failures
+    assert len(titles) == len(screens), "\n".join(sorted(titles))  # each page its own <title>
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_big_screen_scene_passes_axe(size, console_server, browser, monkeypatch):
+    url, root, env = console_server
+    monkeypatch.setenv("GIVINGDAY_STAFF_STATE", env["GIVINGDAY_STAFF_STATE"])
+    page = browser.new_page(viewport=dict(zip(("width", "height"), SIZES[size], strict=True)))
+    failures = {}
+    for language in ("zh", "en"):
+        name = f"a11y-{size}-{language}"
+        _open(page, f"{url}/bigscreen?screen={name}&scenes=hero&rotate=600&lang={language}")
+        for scene in [s for s in SCENES if s != "countdown"]:
+            director.take(name, scene, "test")
+            page.wait_for_function("(s) => document.querySelector('.bs-screen [data-scene]')?.dataset.scene === s",
+                                   arg=scene, timeout=10_000)
+            if found := violations(page):
+                failures[f"{scene}/{language}"] = found
+        assert page.evaluate("document.documentElement.lang") == HTML_LANG[language]
+        director.clear(name, "test")
+    page.close()
+    assert failures == {}, failures
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_signed_in_staff_console_passes_axe(size, console_server, browser):
+    url, root, _ = console_server
+    page = browser.new_page(viewport=dict(zip(("width", "height"), SIZES[size], strict=True)))
+    _open(page, f"{url}/staff")
+    sign_in(page, "li", "correct horse battery", root / "staff" / "audit.jsonl")
+    page.get_by_text("工作台 Staff console").first.wait_for(timeout=30_000)
+    failures = {}
+    for tab in ("fresh", "alerts", "flags", "quarantine", "drill", "director", "audit"):
+        _open(page, f"{url}/staff?tab={tab}")
+        if found := violations(page):
+            failures[tab] = found
+    page.close()
+    assert failures == {}, failures
+
+
+FOCUS = """() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    const style = getComputedStyle(e);
+    let visible = true;
+    for (let n = e; n && n !== document; n = n.parentElement)
+        if (parseFloat(getComputedStyle(n).opacity) === 0 || getComputedStyle(n).visibility === 'hidden') visible = false;
+    return {what: (e.getAttribute('aria-label') || e.innerText || e.tagName).slice(0, 40), tag: e.tagName,
+            id: e.dataset.testid || e.className.toString().slice(0, 40),
+            outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+            shadow: style.boxShadow !== 'none', visible};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/boards", "/projects"])
+def test_every_focusable_element_shows_where_the_focus_is(path, console_server, browser):
+    url, _, _ = console_server
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    _open(page, url + path)
+    seen, bad = 0, []
+    for _ in range(40):  # Tab through the page, as a keyboard user does
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if focused is None:
+            continue
+        seen += 1
+        if not focused["visible"] or not (focused["outline"] or focused["shadow"]):
+            bad.append(focused)
+    page.close()
+    assert seen >= 10 and bad == [], bad[:5]
