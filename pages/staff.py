@@ -11,7 +11,6 @@ from givingday.ui import chrome, console, data, director_room, document, router,
 from givingday.ui.i18n import both
 
 router.through_router()
-document.declare(both("staff.staff_console"), load_event(), "zh")  # the console's labels are zh and en
 
 
 def signed_in() -> dict | None:
@@ -61,6 +60,8 @@ def sign_in_form() -> None:
 user = signed_in()
 if user is None and (user := oidc_user()) is not None:
     st.session_state["staff_user"] = user
+# the console's labels are zh and en; before sign-in nothing, the title included, says more than "sign-in"
+document.declare(both("staff.staff_console" if user else "staff.staff_sign_in"), load_event(), "zh")
 if user is None:
     sign_in_form()
     st.stop()

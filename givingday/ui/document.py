@@ -1,4 +1,4 @@
-"""What the browser says a page is: its <title> ("排行榜 · 2022年“乡村振兴·重庆专场”") and its
+"""What the browser says a page is: its <title> (the page's name, then the event's) and its
 <html lang> (zh-CN, en, zh-Hant), so a screen reader reads it with the right language's rules
 (WCAG 3.1.1) and every tab and bookmark names its page (2.4.2). Streamlit serves one HTML
 shell for every page, so the language is set in the page by a small component."""
