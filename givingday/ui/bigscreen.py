@@ -144,7 +144,8 @@ SCENE_CSS = """
 """
 
 # widths of characters in em (Noto Sans CJK, bold, tabular digits), for sizing the hero figure
-_EM = {",": 0.3, ".": 0.3, "¥": 0.62}
+PREFIX = "¥"  # before an English figure (the player's count-up writes it from data-prefix)
+_EM = {",": 0.3, ".": 0.3, PREFIX: 0.62}
 _EM_DIGIT, _EM_OTHER, _EM_SAFETY = 0.58, 1.0, 1.01
 
 
@@ -161,7 +162,7 @@ def hero_figure(fen: int, language: str) -> tuple[str, float, float]:
     groups = f"{whole:,}".split(",")
     texts = [g + ("," if i < len(groups) - 1 else "") for i, g in enumerate(groups)]
     if english(language):
-        texts[0] = "¥" + texts[0]
+        texts[0] = PREFIX + texts[0]
     texts[0] = sign + texts[0]
     tail = f".{cents:02d}"
     html = "".join(f'<span class="g">{escape(text)}' + (f'<span class="c">{tail}</span>' if i == len(texts) - 1 else "")
@@ -208,7 +209,7 @@ def hero(totals: dict, pace: dict, language: str) -> str:
     today = fmt.yuan(pace["raised_today_fen"], language)
     return ('<div class="bs-hero-wrap">'
             f'<div class="bs-title">{escape(t("bs.raised", language))}</div>'
-            f'<div class="bs-hero" data-count="raised" data-fen="{int(totals["raised_fen"])}" data-lang="{language}" '
+            f'<div class="bs-hero" data-count="raised" data-fen="{int(totals["raised_fen"])}" data-prefix="{PREFIX if english(language) else ""}" '
             f'style="--em:{em};--em-line:{em_line}">{figure}</div>'
             f'<div class="bs-sub">{escape(t("bs.today", language))} <b>+{escape(today)}</b></div>'
             '<div class="bs-figs">'

@@ -42,7 +42,7 @@ def lang() -> str:
     chosen = st.query_params.get("lang") or st.session_state.get("lang") or "zh"
     chosen = chosen if chosen in languages() else FALLBACK
     st.session_state["lang"] = chosen
-    if chosen != "zh":
+    if chosen != FALLBACK:
         st.query_params["lang"] = chosen  # keep it in the URL when moving between pages
     return chosen
 
@@ -81,4 +81,4 @@ def english(language: str) -> bool:
 
 def pick(zh: str | None, en: str | None, language: str) -> str:
     """The right one of a pair of names from the data (falls back to Chinese)."""
-    return (en or zh or "") if language == "en" else (zh or "")
+    return (en or zh or "") if english(language) else (zh or "")

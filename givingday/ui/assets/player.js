@@ -7,12 +7,12 @@
 const COUNT_MS = 2400;
 const LANE_MS = 4500;
 
-function heroHtml(fen, lang) {
+function heroHtml(fen, prefix) {
   const whole = Math.floor(Math.abs(fen) / 100);
   const cents = Math.abs(fen) % 100;
   const groups = whole.toLocaleString("en-US").split(",");
   const texts = groups.map((g, i) => g + (i < groups.length - 1 ? "," : ""));
-  if (lang === "en") texts[0] = "\u00a5" + texts[0];
+  texts[0] = prefix + texts[0];
   if (fen < 0) texts[0] = "-" + texts[0];
   const tail = "." + String(cents).padStart(2, "0");
   return texts.map((t, i) => '<span class="g">' + t +
@@ -35,14 +35,14 @@ function countUp(state, element) {
     const progress = Math.min(1, (now - started) / COUNT_MS);
     const eased = 1 - Math.pow(1 - progress, 3);
     if (progress < 1) {
-      element.innerHTML = heroHtml(Math.round(from + (target - from) * eased), element.dataset.lang);
+      element.innerHTML = heroHtml(Math.round(from + (target - from) * eased), element.dataset.prefix || "");
       requestAnimationFrame(step);
     } else {
       element.innerHTML = final;
       delete element.dataset.counting;
     }
   };
-  element.innerHTML = heroHtml(from, element.dataset.lang);
+  element.innerHTML = heroHtml(from, element.dataset.prefix || "");
   requestAnimationFrame(step);
 }
 
