@@ -22,9 +22,11 @@ def _filters(page: chrome.Page) -> dict:
     url.restore("q", None)
     left, middle, right = st.columns([1, 1, 1.3])
     category = left.selectbox(page.t("category"), [None, *categories], key="category",
-                              format_func=lambda c: page.t("all") if c is None else categories[c])
+                              format_func=lambda c: page.t("all") if c is None else categories[c],
+                              placeholder=page.t("ui:Choose an option"))
     district = middle.selectbox(page.t("district"), [None, *districts], key="district",
-                                format_func=lambda d: page.t("all") if d is None else districts[d])
+                                format_func=lambda d: page.t("all") if d is None else districts[d],
+                                placeholder=page.t("ui:Choose an option"))
     search = right.text_input(page.t("search"), key="q", max_chars=40)
     for key, value in (("category", category), ("district", district), ("q", search.strip())):
         url.keep(key, value)
@@ -66,6 +68,9 @@ def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
                     page.t("pct_of_target"): st.column_config.ProgressColumn(
                         page.t("pct_of_target"), format="%.0f%%", min_value=0, max_value=100),
                 })
+    blocks.project_opener(dict(zip(board["project_id"], [f"{r}. {n}" for r, n in zip(board["rank"], board["name"],
+                                                                                   strict=True)], strict=True)),
+                          page.lang, key="open_project")
     tables.downloads(board, "board_projects", page.lang)
     args = " ".join(f"--param {k}={v}" for k, v in {**filters, "sort": sort}.items() if v is not None)
     tables.reproduce(f"python -m givingday query board_projects {args} --format csv".replace("  ", " "), page.lang)

@@ -16,22 +16,16 @@ def shares(page: chrome.Page) -> None:
     frame = page.query("categories")
     top = frame.sort("raised_fen", descending=True).row(0, named=True)
     total = max(int(frame["raised_fen"].sum()), 1)
-    st.subheader(page.t("categories.which_category_gets_the"), anchor=False)
+    st.header(page.t("categories.which_category_gets_the"), anchor=False)
     st.caption(page.t("categories.leads_with_of_the").format(v0=top['name'], v1=top['raised_fen'] / total, v2=top['name_en']))
-    shown = pl.DataFrame({
-        page.t("category"): [pick(a, b, page.lang) for a, b in zip(frame["name"], frame["name_en"], strict=True)],
-        page.t("raised"): [fmt.yuan(v, page.lang) for v in frame["raised_fen"]],
-        page.t("public"): [fmt.yuan(v, page.lang) for v in frame["public_fen"]],
-        page.t("matched"): [fmt.yuan(v, page.lang) for v in frame["matched_fen"]],
-        page.t("donations"): frame["donations"], page.t("projects"): frame["projects"],
-    })
-    tables.chart_and_table(charts.category_shares(frame, page.lang), shown, frame, "categories", page.lang,
+    tables.chart_and_table(charts.category_shares(frame, page.lang), tables.categories(frame, page.lang), frame,
+                           "categories", page.lang,
                            "python -m givingday query categories --format csv")
 
 
 @chrome.section
 def growth(page: chrome.Page) -> None:
-    st.subheader(page.t("categories.how_did_each_category"), anchor=False)
+    st.header(page.t("categories.how_did_each_category"), anchor=False)
     timeline = page.query("category_timeline")
     shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "name": page.t("category"),
                                             "raised_fen": page.t("raised"),
@@ -43,14 +37,16 @@ def growth(page: chrome.Page) -> None:
 
 @chrome.section
 def public_and_matched(page: chrome.Page) -> None:
-    st.subheader(page.t("categories.donors_own_money_and"), anchor=False)
+    st.header(page.t("categories.donors_own_money_and"), anchor=False)
     frame = page.query("categories")
-    st.vega_lite_chart(charts.public_and_matched(frame, "name", "name_en", page.lang), width="stretch")
+    tables.chart_and_table(charts.public_and_matched(frame, "name", "name_en", page.lang),
+                           tables.categories(frame, page.lang), frame, "categories", page.lang,
+                           "python -m givingday query categories --format csv", key="categories-money")
 
 
 @chrome.section
 def leaders(page: chrome.Page) -> None:
-    st.subheader(page.t("categories.leading_projects_of_each"), anchor=False)
+    st.header(page.t("categories.leading_projects_of_each"), anchor=False)
     leaders = page.query("category_leaders")
     for category in page.event.categories:  # one column: the event's order on every screen
         blocks.swatch_legend([(category.colour, pick(category.name_zh, category.name_en, page.lang))])

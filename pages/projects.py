@@ -21,7 +21,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
         st.info(page.t("not_found"))
         return
     row = found.row(0, named=True)
-    st.subheader(row["name"], anchor=False)
+    st.header(row["name"], anchor=False)
     chrome.stamp(page)
     category = pick(row["category_name"], row["category_name_en"], page.lang)
     district = pick(row["district_name"], row["district_name_en"], page.lang)
@@ -43,7 +43,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
         shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
                                                 "matched_fen": page.t("matched"),
                                                 "cumulative_raised_fen": page.t("raised")}, page.lang)
-        tables.chart_and_table(charts.project_growth(timeline, page.event, page.lang), shown, timeline,
+        tables.chart_and_table(charts.project_growth(timeline, page.event, page.lang, row["name"]), shown, timeline,
                                f"project_{project_id}_timeline", page.lang,
                                f"python -m givingday query project_timeline --param project={project_id} --format csv")
 
@@ -82,7 +82,8 @@ def directory(page: chrome.Page) -> None:
     url.restore("q", None)
     left, right = st.columns([1, 1.4])
     category = left.selectbox(page.t("category"), [None, *categories], key="category",
-                              format_func=lambda c: page.t("all") if c is None else categories[c])
+                              format_func=lambda c: page.t("all") if c is None else categories[c],
+                              placeholder=page.t("ui:Choose an option"))
     search = right.text_input(page.t("search"), key="q", max_chars=40)
     url.keep("category", category)
     url.keep("q", search.strip())

@@ -58,9 +58,22 @@ def rank_move(change: int | None) -> str:
     return f"▲{change}" if change > 0 else f"▼{-change}"
 
 
+def project_params(project_id: str, language: str) -> dict[str, str]:
+    """The query of a project's page, in the reader's language."""
+    return {"project": project_id} | ({"lang": language} if lang_query(language) else {})
+
+
 def project_link(project_id: str, name: str, language: str, prefix: str = "") -> None:
-    params = {"project": project_id} | ({"lang": language} if lang_query(language) else {})
-    st.page_link(PROJECTS_PAGE, label=f"{prefix}{name}", query_params=params)
+    st.page_link(PROJECTS_PAGE, label=f"{prefix}{name}", query_params=project_params(project_id, language))
+
+
+def project_opener(projects: dict[str, str], language: str, key: str) -> None:
+    """Open one of `projects` (id -> name, in the list's order) by choosing it: the keyboard's
+    and the screen reader's way into a table whose link column only takes a pointer."""
+    chosen = st.selectbox(t("open_project", language), list(projects), index=None, key=key,
+                          format_func=projects.get, placeholder=t("open_project_hint", language))
+    if chosen:
+        st.switch_page(PROJECTS_PAGE, query_params=project_params(chosen, language))
 
 
 def correction_note(text: str) -> None:

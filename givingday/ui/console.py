@@ -250,13 +250,17 @@ def _choose_subject(console: Console) -> tuple[str, object]:
 def _gift_brackets_chart(brackets: pl.DataFrame) -> alt.Chart:
     """How big are the gifts, and through which channel? Gifts per bracket, by channel."""
     rows = brackets.filter(pl.col("bracket_yuan") != "all")
-    return alt.Chart(rows).mark_bar().encode(
+    chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("bracket_yuan:N", title=both("staff.yuan"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("gifts:Q", title=both("staff.gifts_2")),
-        color=alt.Color("channel:N", scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom")),
-        tooltip=["bracket_yuan", "channel", alt.Tooltip("gifts:Q", format=","), alt.Tooltip("donors:Q", format=","),
-                 alt.Tooltip("public_fen:Q", format=",")],
+        color=alt.Color("channel:N", scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom"),
+                        title=both("channel")),
+        tooltip=[alt.Tooltip("bracket_yuan:N", title=both("staff.yuan")), alt.Tooltip("channel:N", title=both("channel")),
+                 alt.Tooltip("gifts:Q", format=",", title=both("staff.gifts")),
+                 alt.Tooltip("donors:Q", format=",", title=both("staff.donors")),
+                 alt.Tooltip("public_fen:Q", format=",", title=both("staff.public") + " (fen)")],
     ).properties(height=240)
+    return charts.named(chart, both("staff.about_brackets"))
 
 
 def drill_down(console: Console, found: list[dict]) -> None:
@@ -291,7 +295,7 @@ def drill_down(console: Console, found: list[dict]) -> None:
     timeline = console.query("project_timeline", projects=listed)
     st.markdown(f"**{both('staff.timeline')}**")
     if timeline.height:
-        st.vega_lite_chart(charts.project_growth(timeline, console.event, "zh"), width="stretch")
+        st.vega_lite_chart(charts.project_growth(timeline, console.event, "zh", str(subject)), width="stretch")
     with st.expander(both("staff.timeline_table")):
         _table(timeline, height=240)
     tables.downloads(timeline, f"{stem}_timeline", "zh", key="staff-timeline")

@@ -7,8 +7,10 @@ from functools import cache
 
 import polars as pl
 import pydeck as pdk
+import streamlit as st
 
 from givingday.event import Event
+from givingday.ui import document
 from givingday.ui import format as fmt
 from givingday.ui.i18n import pick, t
 from givingday.ui.memo import memoized
@@ -185,3 +187,11 @@ def district_relief_png(districts: pl.DataFrame, event: Event, measure: str = "r
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def show(deck: pdk.Deck, measure: str, districts: pl.DataFrame, language: str, height: int, key: str, **options):
+    """The map on the page, named for screen readers in the page's language (chart.about.map);
+    `options` are st.pydeck_chart's (selection). Returns the selection."""
+    name = t("chart.about.map", language).format(measure=measure_label(measure, language), n=districts.height)
+    return document.named_figure(f"gd-map-{key}", name,
+                                 lambda: st.pydeck_chart(deck, height=height, key=key, **options))

@@ -15,7 +15,7 @@ import streamlit as st
 
 from givingday import output
 from givingday.ui import format as fmt
-from givingday.ui.i18n import t
+from givingday.ui.i18n import column, pick, t
 from givingday.ui.memo import memoized
 
 
@@ -81,12 +81,41 @@ def reproduce(command: str, language: str) -> None:
 
 
 def chart_and_table(chart: dict, table: pl.DataFrame, raw: pl.DataFrame, stem: str, language: str,
-                    command: str, height: int | None = None) -> None:
+                    command: str, height: int | None = None, key: str | None = None) -> None:
     """A chart (a Vega-Lite spec from charts.py) with its table and downloads one tap away."""
-    chart_tab, table_tab = st.tabs([t("chart", language), t("table", language)])
-    with chart_tab:
-        st.vega_lite_chart(chart, width="stretch")
+    figure_and_table(lambda: st.vega_lite_chart(chart, width="stretch"), t("chart", language),
+                     table, raw, stem, language, command, height, key)
+
+
+def figure_and_table(draw, label: str, table: pl.DataFrame, raw: pl.DataFrame, stem: str, language: str,
+                     command: str, height: int | None = None, key: str | None = None) -> None:
+    """Any figure (`draw()` puts it on the page: a chart, a map) in the first tab, its table,
+    downloads and the command that reproduces it in the second."""
+    figure_tab, table_tab = st.tabs([label, t("table", language)])
+    with figure_tab:
+        draw()
     with table_tab:
         show(table, height=height or "auto")
-        downloads(raw, stem, language)
+        downloads(raw, stem, language, key)
         reproduce(command, language)
+
+
+def categories(frame: pl.DataFrame, language: str) -> pl.DataFrame:
+    """The `categories` query for people: names in the page's language, money as yuan."""
+    return pl.DataFrame({
+        t("category", language): [pick(a, b, language) for a, b in zip(frame["name"], frame["name_en"], strict=True)],
+        t("raised", language): yuan_texts(frame["raised_fen"], language),
+        t("public", language): yuan_texts(frame["public_fen"], language),
+        t("matched", language): yuan_texts(frame["matched_fen"], language),
+        t("donations", language): frame["donations"], t("projects", language): frame["projects"],
+    })
+
+
+def districts(frame: pl.DataFrame, language: str) -> pl.DataFrame:
+    """The `districts` query for people."""
+    return pl.DataFrame({
+        t("district", language): frame[column("name", language)],
+        t("raised", language): yuan_texts(frame["raised_fen"], language),
+        t("per_10k", language): yuan_texts(frame["raised_per_10k_residents_fen"], language),
+        t("donations", language): frame["donations"], t("projects", language): frame["projects"],
+    })

@@ -50,7 +50,7 @@ def test_english_overview_uses_english_formatting(monkeypatch, fixture_warehouse
 def test_project_page_opens_from_its_url(monkeypatch, fixture_warehouse, capsys):
     app = _open(monkeypatch, fixture_warehouse, "pages/projects.py", project="P1")
     board = {r["project_id"]: r for r in query("board_projects", fixture_warehouse, capsys)}
-    assert app.subheader[0].value == board["P1"]["name"]
+    assert app.header[0].value == board["P1"]["name"]
     assert fmt.yuan_exact(board["P1"]["raised_fen"]) in _texts(app)
     gifts = app.dataframe[-1].value
     assert set(gifts.iloc[:, 1]) <= {"张*", "爱心网友"}  # masked: bob gave without a nickname

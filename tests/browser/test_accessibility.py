@@ -4,13 +4,17 @@ console signed out and signed in, at 390×844 and 1440×900, in Chinese and Engl
 names its rule and elements. Each page also declares its language (<html lang>) and its own
 <title>."""
 
+import itertools
+import re
 from pathlib import Path
 
 import pytest
 
 from givingday import director
 from givingday.browser import streamlit_server, wait_for_app
+from givingday.event import load_event
 from givingday.ui.bigscreen import SCENES
+from givingday.ui.document import streamlit_words
 from tests.browser.test_public_pages import PAGES
 from tests.browser.test_staff import sign_in
 from tests.helpers import query, staff_files
@@ -20,6 +24,36 @@ AXE = Path(__file__).with_name("axe") / "node_modules" / "axe-core" / "axe.min.j
 SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
+GENERIC_NAMES = {"", "Vega visualization", "Map", "visualization"}
+IN_LANGUAGE = {"zh": re.compile(r"[\u4e00-\u9fff]"), "en": re.compile(r"[A-Za-z]{3}")}  # names may quote data
+
+# What a screen reader is told about the page's structure: the name of every chart and map,
+# the heading levels in order, the landmarks' names, and every label Streamlit draws.
+STRUCTURE = """() => ({
+    figures: [...document.querySelectorAll('[role=graphics-document], canvas[aria-label]')]
+        .map(e => e.getAttribute('aria-label') || ''),
+    headings: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1])),
+    landmarks: [...document.querySelectorAll('main, nav')].map(e => e.getAttribute('aria-label') || ''),
+    labels: [...document.querySelectorAll('[aria-label], [title], [placeholder]')]
+        .flatMap(e => ['aria-label', 'title', 'placeholder'].map(a => e.getAttribute(a)).filter(Boolean)),
+})"""
+
+
+def structure_problems(page, language: str) -> list[str]:
+    """Charts and maps without a name in the page's language, headings that skip a level,
+    unnamed landmarks, Streamlit's English labels left on a Chinese page."""
+    seen, found = page.evaluate(STRUCTURE), []
+    for name in seen["figures"]:
+        if name in GENERIC_NAMES or not IN_LANGUAGE[language].search(name):
+            found.append(f"a figure named {name!r}")
+    levels = seen["headings"]
+    if levels and levels[0] != 1:
+        found.append(f"the first heading is h{levels[0]}")
+    found += [f"h{b} after h{a}" for a, b in itertools.pairwise(levels) if b > a + 1]
+    found += ["an unnamed landmark" for name in seen["landmarks"] if not name]
+    english = set(streamlit_words(language)) - set(streamlit_words(language).values())
+    found += [f"Streamlit's English label {label!r}" for label in set(seen["labels"]) & english]
+    return found
 
 
 def violations(page) -> list[str]:
@@ -65,7 +99,7 @@ def test_every_public_screen_passes_axe_and_declares_its_language(size, language
     failures, titles = {}, set()
     for name, path in screens.items():
         _open(page, url + path)
-        if found := violations(page):
+        if found := violations(page) + structure_problems(page, "zh" if name.startswith("staff") else language):
             failures[name] = found
         expected = "zh-CN" if name.startswith("staff") else HTML_LANG[language]
         assert page.evaluate("document.documentElement.lang") == expected, name
@@ -111,7 +145,7 @@ def test_the_signed_in_staff_console_passes_axe(size, console_server, browser):
     failures = {}
     for tab in ("fresh", "alerts", "flags", "quarantine", "drill", "director", "audit"):
         _open(page, f"{url}/staff?tab={tab}")
-        if found := violations(page):
+        if found := violations(page) + structure_problems(page, "zh"):
             failures[tab] = found
     page.close()
     assert failures == {}, failures
@@ -147,3 +181,52 @@ def test_every_focusable_element_shows_where_the_focus_is(path, console_server, 
             bad.append(focused)
     page.close()
     assert seen >= 10 and bad == [], bad[:5]
+
+
+def _tab_to(page, description: str, test: str, presses: int = 80) -> None:
+    """Press Tab until the focused element passes `test` (JS, given the element), as a keyboard user does."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({test}); }}"):
+            return
+    raise AssertionError(f"{description} cannot be reached with Tab")
+
+
+def test_a_keyboard_only_journey_from_the_overview_to_a_projects_csv(console_server, browser, simulated, capsys):
+    """Overview -> boards -> filter by category -> a project -> download its CSV: Tab, Enter and arrows only."""
+    url, _, _ = console_server
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    _open(page, url + "/")
+    _tab_to(page, "the boards link", "e.tagName === 'A' && new URL(e.href).pathname.endsWith('/boards')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/boards**")
+    wait_for_app(page)
+
+    _tab_to(page, "the category filter", "e.getAttribute('aria-label')?.startsWith('类别')")
+    page.keyboard.press("Enter")  # open the list
+    page.keyboard.press("ArrowDown")  # from "all" to the first category
+    page.keyboard.press("Enter")
+    page.wait_for_url("**category=**")
+    wait_for_app(page)
+    category = page.url.split("category=")[1].split("&")[0]
+    assert category in {c.code for c in load_event().categories}
+    board = query("board_projects", simulated / "warehouse", capsys, category=category)
+    first = board[0]["project_id"]
+
+    _tab_to(page, "the project opener under the board", "e.getAttribute('aria-label')?.startsWith('打开项目')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")  # the board's first project
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**project={first}**")
+    wait_for_app(page)
+
+    _tab_to(page, "the chart's table tab", "e.getAttribute('role') === 'tab' && e.getAttribute('aria-selected') === 'true'")
+    page.keyboard.press("ArrowRight")  # the table, one key away from its chart
+    page.keyboard.press("Enter")
+    _tab_to(page, "the CSV download", "e.tagName === 'BUTTON' && e.innerText.includes('CSV')")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert download.value.suggested_filename == f"project_{first}_timeline.csv"
+    assert text.splitlines()[0].startswith("bucket_start,") and len(text.splitlines()) > 1
+    page.close()

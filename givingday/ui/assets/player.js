@@ -19,31 +19,54 @@ function heroHtml(fen, prefix) {
     (i === texts.length - 1 ? '<span class="c">' + tail + "</span>" : "") + "</span>").join("");
 }
 
+// A count runs on whatever element carries its `data-count` id now, so a new frame that
+// replaces the element mid-count (the lane, the "as of" line) does not cut it short.
+function counted(count, now) {
+  const progress = Math.min(1, Math.max(0, (now - count.started) / COUNT_MS));
+  const eased = 1 - Math.pow(1 - progress, 3);
+  return { value: Math.round(count.from + (count.target - count.from) * eased), done: progress >= 1 };
+}
+
+function paint(state, now) {
+  for (const [id, count] of Object.entries(state.counting)) {
+    const { value, done } = counted(count, now);
+    const element = document.querySelector('.bs-screen [data-count="' + id + '"]');
+    if (done) delete state.counting[id];
+    if (!element) continue;
+    if (done) {
+      element.innerHTML = count.final;
+      delete element.dataset.counting;
+    } else {
+      element.innerHTML = heroHtml(value, element.dataset.prefix || "");
+      element.dataset.counting = "1";
+    }
+  }
+  if (Object.keys(state.counting).length && !state.painting) {
+    state.painting = true;
+    requestAnimationFrame((t) => { state.painting = false; paint(state, t); });
+  }
+}
+
 function countUp(state, element) {
   const id = element.dataset.count;
   const target = Number(element.dataset.fen);
-  const from = state.shown[id];
+  const now = performance.now();
+  const running = state.counting[id];
+  if (running && running.target === target) {  // the same count, on a new frame's element
+    running.final = element.innerHTML;
+    paint(state, now);
+    return;
+  }
+  const from = running ? counted(running, now).value : state.shown[id];
   state.shown[id] = target;
-  if (from === undefined || from === target) return;
-  const final = element.innerHTML;
-  const started = performance.now();
-  element.dataset.counting = "1";
+  if (from === undefined || from === target) {
+    delete state.counting[id];
+    return;
+  }
+  state.counting[id] = { from, target, started: now, final: element.innerHTML };
   state.counts = (state.counts || 0) + 1;
   window.__bsCountUps = state.counts;
-  const step = (now) => {
-    if (!element.isConnected) return;
-    const progress = Math.min(1, (now - started) / COUNT_MS);
-    const eased = 1 - Math.pow(1 - progress, 3);
-    if (progress < 1) {
-      element.innerHTML = heroHtml(Math.round(from + (target - from) * eased), element.dataset.prefix || "");
-      requestAnimationFrame(step);
-    } else {
-      element.innerHTML = final;
-      delete element.dataset.counting;
-    }
-  };
-  element.innerHTML = heroHtml(from, element.dataset.prefix || "");
-  requestAnimationFrame(step);
+  paint(state, now);
 }
 
 function fit(root) {
@@ -67,7 +90,7 @@ function lane(state) {
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
-  const state = (window.__bsPlayer = window.__bsPlayer || { shown: {}, html: null, lane: [], laneAt: 0 });
+  const state = (window.__bsPlayer = window.__bsPlayer || { shown: {}, counting: {}, html: null, lane: [], laneAt: 0 });
   let root = parentElement.querySelector(".bs-screen");
   if (!root) {
     root = document.createElement("div");
