@@ -3,10 +3,10 @@
 A kiosk is named by its URL (`/bigscreen?screen=main`) and plays its URL's playlist until the
 director (staff console, signed in, audited) gives it another: a playlist (scenes, order,
 seconds each) or a "take" (one scene, now), for one screen or for all (`*`). Clearing a
-screen gives it back its URL's playlist. Orders, the screens' check-ins (what each shows,
-when it last asked) and the milestones the total has crossed are small JSON files in the
-staff state folder (`staff.StateFile`: whole-file writes, flock), so every replica behind
-nginx plays the same orders, and they outlive a restart.
+screen gives it back its URL's playlist. Orders and the screens' check-ins (what each shows,
+when it last asked) are small JSON files in the staff state folder (`staff.StateFile`:
+whole-file writes, flock), so every replica behind nginx plays the same orders, and they
+outlive a restart.
 
 The scene on air is a function of the clock and the playlist, never of a screen's history:
 two kiosks with one playlist show the same scene at the same second, and a restarted kiosk
@@ -24,7 +24,7 @@ from givingday import clock, staff
 SCENES = ("hero", "top10", "map", "funds", "categories", "ticker", "qr", "countdown")
 ALL = "*"
 SCREEN_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-ORDERS, SCREENS, MILESTONES = "director.json", "screens.json", "milestones.json"
+ORDERS, SCREENS = "director.json", "screens.json"
 SECONDS = (3, 600)  # the shortest and longest time a scene may stay on air in a playlist
 CHECK_IN_EVERY_S = 5
 
@@ -151,39 +151,6 @@ def forget(screen: str, user: str) -> None:
     with staff.StateFile(SCREENS).update() as document:
         document.pop(screen, None)
     staff.audit("director_forget", user, {"screen": screen})
-
-
-def note_total(source: str, version: int, raised_fen: int, every_fen: int) -> None:
-    """Record the total of a newer version; when it passes another multiple of `every_fen`
-    since the last version seen, that milestone goes on air (its moment is recorded once,
-    for every process). The first version ever seen only sets the starting point. `source`
-    names the warehouse (event and folder): each has its own record."""
-    if every_fen <= 0:
-        return
-    with staff.StateFile(MILESTONES).update() as state:
-        document = state.setdefault(source, {})
-        seen = document.get("version")
-        if seen is not None and version <= seen:
-            return
-        before = document.get("raised_fen")
-        if seen is not None and before is not None and raised_fen // every_fen > before // every_fen:
-            document["crossed"] = {"level_fen": raised_fen // every_fen * every_fen, "version": version,
-                                   "at": _now_iso()}
-        document["version"], document["raised_fen"] = version, raised_fen
-
-
-def milestone(source: str) -> dict | None:
-    """The last milestone the source's total crossed ({level_fen, version, at}), or None."""
-    return staff.StateFile(MILESTONES).read().get(source, {}).get("crossed")
-
-
-def celebrating(source: str, now: dt.datetime, seconds: int) -> int | None:
-    """The milestone (fen) to celebrate at this moment, within `seconds` of its crossing."""
-    crossed = milestone(source)
-    if not crossed:
-        return None
-    age = (now - dt.datetime.fromisoformat(crossed["at"])).total_seconds()
-    return crossed["level_fen"] if 0 <= age < seconds else None
 
 
 def _now_iso() -> str:

@@ -107,7 +107,7 @@ def screen() -> None:
         html, lane = onair.compose("title", event, None, language, now, url=url, overscan=OVERSCAN)
         _on_air("title", html, lane, None)
         return
-    level = director.celebrating(onair.source(event), now, event.bigscreen.celebrate_seconds) if CELEBRATE else None
+    level = onair.celebrating(event, version) if CELEBRATE else None
     scene = "celebrate" if level else director.playing(SCREEN, OWN).on_air(clock.seconds(), onair.available(event, now))
     flags = _correction(totals["raised_fen"])
     if minutes_stale(data.manifest(version), event, now, event.bigscreen.stale_after_minutes) is not None:

@@ -62,11 +62,11 @@ if user is None and (user := oidc_user()) is not None:
     st.session_state["staff_user"] = user
 # the console's labels are zh and en; before sign-in nothing, the title included, says more than "sign-in"
 document.declare(both("staff.staff_console" if user else "staff.staff_sign_in"), load_event(), "zh")
+st.html(chrome.CSS)  # the focus ring, signed in or not
 if user is None:
     sign_in_form()
     st.stop()
 
-st.html(chrome.CSS)
 st.title(both("staff.staff_console"), anchor=False)
 left, right = st.columns([4, 1])
 left.caption(f"{user['name']} · {user['role']}")

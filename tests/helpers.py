@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,18 @@ def open_page(monkeypatch, warehouse: Path, page: str, **params):
     app.run()
     app.switch_page(page)
     return app.run()
+
+
+def milestone_event(tmp_path: Path, every_fen: int) -> Path:
+    """A copy of the event folder with a milestone every `every_fen`; returns the folder of
+    events to point GIVINGDAY_EVENTS_DIR at."""
+    source = load_event().folder
+    folder = tmp_path / "events" / source.name
+    shutil.copytree(source, folder)
+    toml = (folder / "event.toml").read_text(encoding="utf-8")
+    (folder / "event.toml").write_text(toml.replace("milestone_every_fen = 5_000_000_000",
+                                                    f"milestone_every_fen = {every_fen}"), encoding="utf-8")
+    return tmp_path / "events"
 
 
 def staff_files(tmp_path: Path, monkeypatch, settings: str = "", **accounts: str) -> dict:

@@ -66,7 +66,7 @@ def _thumbnail(name: str, shown: dict, version: int | None, now: dt.datetime, ur
     event = load_event()
     language = shown.get("lang", "zh")
     try:
-        level = director.celebrating(onair.source(event), now, event.bigscreen.celebrate_seconds)
+        level = onair.celebrating(event, version)
         html, _ = onair.compose(scene if scene in director.SCENES + onair.SPECIAL else "hero", event, version,
                                 language, now, url=url, level_fen=level)
     except data.Unavailable:

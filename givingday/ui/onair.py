@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 
 from givingday import director
 from givingday.event import Event
@@ -18,11 +19,6 @@ from givingday.ui import format as fmt
 from givingday.ui.i18n import t
 
 SPECIAL = ("title", "celebrate")  # frames that are not scenes of a playlist
-
-
-def source(event: Event) -> str:
-    """The event and warehouse whose milestones the screens celebrate."""
-    return f"{event.id}@{data.warehouse().root}"
 
 
 def figures(event: Event, version: int) -> dict:
@@ -37,10 +33,28 @@ def figures(event: Event, version: int) -> dict:
             "projections": {r["pool_id"]: r for r in data.query("pool_projection", version).iter_rows(named=True)},
             "gifts": data.query("latest_gifts_all", version),
             "districts": data.query("districts", version),
+            "milestone": _milestone(event, version),
         }
-        director.note_total(source(event), version, found["totals"]["raised_fen"], event.bigscreen.milestone_every_fen)
         return found
     return memo.once(("bigscreen.figures", str(data.warehouse().root), version), read)
+
+
+def _milestone(event: Event, version: int) -> dict | None:
+    """The last round figure the total reached ({version, published_at, level_fen}), a fact of
+    the versions' history (every replica and restarted screen agrees), or None."""
+    every = event.bigscreen.milestone_every_fen
+    found = data.query("screens/milestone", version, every=every) if every > 0 else None
+    return found.row(0, named=True) if found is not None and found.height else None
+
+
+def celebrating(event: Event, version: int | None) -> int | None:
+    """The milestone (fen) to celebrate now: for `celebrate_seconds` after the version that
+    reached it was published (real time: a rehearsal clock does not move publication)."""
+    crossed = figures(event, version)["milestone"] if version is not None else None
+    if not crossed:
+        return None
+    age = time.time() - crossed["published_at"].timestamp()
+    return crossed["level_fen"] if 0 <= age < event.bigscreen.celebrate_seconds else None
 
 
 def qr_url(event: Event, page_url: str | None) -> str:
@@ -72,9 +86,9 @@ def body(scene: str, event: Event, version: int, language: str, now: dt.datetime
 
 
 def _lane(event: Event, version: int, language: str) -> list[str]:
-    crossed = director.milestone(source(event))
-    return memo.once(("bigscreen.lane", str(data.warehouse().root), version, language, str(crossed)),
-                     lambda: bs.lane_items(figures(event, version)["gifts"], crossed, event, language))
+    found = figures(event, version)
+    return memo.once(("bigscreen.lane", str(data.warehouse().root), version, language),
+                     lambda: bs.lane_items(found["gifts"], found["milestone"], event, language))
 
 
 def available(event: Event, now: dt.datetime) -> set[str]:

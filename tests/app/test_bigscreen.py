@@ -5,9 +5,12 @@ import json
 
 import pytest
 
-from givingday import director, staff
+from givingday import director, queries, staff
+from givingday.queries import internal_sql
 from givingday.ui.bigscreen import SCENES
-from tests.helpers import open_page
+from tests.helpers import at, build_fixture_inbox, gift, ingest, milestone_event, open_page, write
+
+MILESTONE = internal_sql("screens/milestone")
 
 
 @pytest.fixture(autouse=True)
@@ -104,18 +107,50 @@ def test_the_director_takes_and_clears_and_it_is_audited(monkeypatch, fixture_wa
     assert set(checked) == {"main", "totem-1"} and checked["main"]["scene"] == "hero"
 
 
-def test_a_milestone_puts_the_celebration_on_air_where_allowed(monkeypatch, fixture_warehouse):
-    from givingday.event import load_event
-    from givingday.ui import onair
+def _total(warehouse) -> int:
+    return queries.run("totals", warehouse=warehouse).row(0, named=True)["raised_fen"]
 
-    monkeypatch.setenv("GIVINGDAY_WAREHOUSE", str(fixture_warehouse))
-    source = onair.source(load_event())
-    director.note_total(source, 1, 4_900_000_000, 5_000_000_000)
-    director.note_total(source, 2, 5_000_000_100, 5_000_000_000)  # passed 5,000万
-    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="top10"))
-    assert shown["scene"] == "celebrate" and "5,000万" in shown["html"]
-    assert "筹款突破 5,000万" in shown["lane"][0]
-    shown = on_air(open_page(monkeypatch, fixture_warehouse, "pages/bigscreen.py", scenes="top10", celebrate="0"))
+
+def _milestone(warehouse, every: int, version: int | None = None) -> dict | None:
+    found = queries.reader(warehouse, version).run_sql(MILESTONE, MILESTONE.bind({"every": str(every)}))
+    return found.row(0, named=True) if found.height else None
+
+
+def _gift_version(inbox, warehouse, n: int, amount_fen: int) -> None:
+    write(inbox, "donations", f"donations-20220428T{10 + n:02d}0000-{n:06d}.parquet",
+          [gift(f"D-milestone-{n}", "P1", amount_fen, at(28, 10 + n))])
+    assert ingest(inbox, warehouse)[0] == 0
+
+
+def test_a_milestone_is_a_fact_of_the_versions_history(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    build_fixture_inbox(inbox)
+    assert ingest(inbox, warehouse)[0] == 0
+    every = (_total(warehouse) // 100_000 + 1) * 100_000  # the next round thousand yuan
+    assert _milestone(warehouse, every) is None  # the first version only sets the starting point
+    _gift_version(inbox, warehouse, 1, 1)
+    assert _milestone(warehouse, every) is None  # not there yet
+    _gift_version(inbox, warehouse, 2, every)  # passes it
+    crossed = _milestone(warehouse, every)
+    assert crossed["version"] == 3 and crossed["level_fen"] == every
+    _gift_version(inbox, warehouse, 3, 1)
+    assert _milestone(warehouse, every) == crossed  # still the last one passed
+    assert _milestone(warehouse, every, version=2) is None  # as each version saw it
+    assert _milestone(warehouse, 0) is None  # no milestones configured
+
+
+def test_a_milestone_puts_the_celebration_on_air_where_allowed(monkeypatch, tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    build_fixture_inbox(inbox)
+    assert ingest(inbox, warehouse)[0] == 0
+    every = (_total(warehouse) // 100_000 + 1) * 100_000
+    monkeypatch.setenv("GIVINGDAY_EVENTS_DIR", str(milestone_event(tmp_path, every)))
+    _gift_version(inbox, warehouse, 1, every)  # published now: the card is on air for 20 s
+    level = f"{every // 100:,}"
+    shown = on_air(open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="top10"))
+    assert shown["scene"] == "celebrate" and level in shown["html"].replace("万", "")  # in 万 or in yuan
+    assert level.split(",")[0] in shown["lane"][0]
+    shown = on_air(open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="top10", celebrate="0"))
     assert shown["scene"] == "top10"
 
 

@@ -158,29 +158,35 @@ FOCUS = """() => {
     let visible = true;
     for (let n = e; n && n !== document; n = n.parentElement)
         if (parseFloat(getComputedStyle(n).opacity) === 0 || getComputedStyle(n).visibility === 'hidden') visible = false;
-    return {what: (e.getAttribute('aria-label') || e.innerText || e.tagName).slice(0, 40), tag: e.tagName,
+    const again = e.dataset.gdFocused === '1';
+    e.dataset.gdFocused = '1';
+    return {again, what: (e.getAttribute('aria-label') || e.innerText || e.tagName).slice(0, 40), tag: e.tagName,
             id: e.dataset.testid || e.className.toString().slice(0, 40),
             outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
             shadow: style.boxShadow !== 'none', visible};
 }"""
 
 
-@pytest.mark.parametrize("path", ["/", "/boards", "/projects"])
+@pytest.mark.parametrize("path", [f"/{path}" for path in PAGES.values()] + ["/staff"])
 def test_every_focusable_element_shows_where_the_focus_is(path, console_server, browser):
+    """Tab through the whole page, as a keyboard user does, until the focus comes round again:
+    every element that takes it shows a ring (or a shadow) and is not invisible."""
     url, _, _ = console_server
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _open(page, url + path)
-    seen, bad = 0, []
-    for _ in range(40):  # Tab through the page, as a keyboard user does
+    seen, bad = [], []
+    for _ in range(300):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUS)
         if focused is None:
             continue
-        seen += 1
+        if focused["again"]:
+            break  # round again
+        seen.append(focused)
         if not focused["visible"] or not (focused["outline"] or focused["shadow"]):
             bad.append(focused)
     page.close()
-    assert seen >= 10 and bad == [], bad[:5]
+    assert len(seen) >= 8 and bad == [], bad[:5]
 
 
 def _tab_to(page, description: str, test: str, presses: int = 80) -> None:

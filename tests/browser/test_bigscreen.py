@@ -4,17 +4,15 @@ and 4K, a 32:9 LED wall, a 9:16 totem) with no error, scrollbar, overlap or cut,
 clear followed by two kiosks within 2 s; the count-up to a new total; the milestone card;
 recovery after a server restart, still following the director."""
 
-import shutil
 import time
 
 import pytest
 
 from givingday import director
 from givingday.browser import free_port, streamlit_server, wait_for_app
-from givingday.event import load_event
 from givingday.ui.bigscreen import SCENES
 from tests.browser.test_staff import sign_in
-from tests.helpers import at, gift, ingest, query, staff_files, write
+from tests.helpers import at, gift, ingest, milestone_event, query, staff_files, write
 
 pytestmark = pytest.mark.browser
 SHAPES = {"1080p": (1920, 1080), "4K": (3840, 2160), "wall-32x9": (3840, 1080), "totem-9x16": (1080, 1920)}
@@ -189,23 +187,12 @@ def test_two_kiosks_on_two_replicas_follow_the_directors_take_and_clear_within_2
             page.close()
 
 
-def _milestone_event(tmp_path, every_fen: int):
-    """A copy of the event folder with a milestone every `every_fen`."""
-    source = load_event().folder
-    folder = tmp_path / "events" / source.name
-    shutil.copytree(source, folder)
-    toml = (folder / "event.toml").read_text(encoding="utf-8")
-    (folder / "event.toml").write_text(toml.replace("milestone_every_fen = 5_000_000_000",
-                                                    f"milestone_every_fen = {every_fen}"), encoding="utf-8")
-    return tmp_path / "events"
-
-
 def test_a_new_version_counts_the_hero_up_and_a_milestone_goes_on_air(browser, simulated, copy_tree, capsys,
                                                                       tmp_path):
     warehouse, inbox = copy_tree(simulated / "warehouse"), copy_tree(simulated / "inbox")
     before = query("totals", warehouse, capsys)[0]["raised_fen"]
     every = 100_000_000  # a card each 100万
-    env = {"GIVINGDAY_EVENTS_DIR": str(_milestone_event(tmp_path, every)),
+    env = {"GIVINGDAY_EVENTS_DIR": str(milestone_event(tmp_path, every)),
            "GIVINGDAY_STAFF_STATE": str(tmp_path / "state")}
     with streamlit_server(warehouse, extra_env=env) as url:
         counting = browser.new_page(viewport={"width": 1920, "height": 1080})

@@ -1,7 +1,6 @@
 """The director's orders and the big screen's settings: playlists by the clock, orders shared
-through the state folder, milestones recorded once, colours that pass contrast."""
+through the state folder, colours that pass contrast."""
 
-import datetime as dt
 import shutil
 
 import pytest
@@ -57,24 +56,6 @@ def test_an_unreadable_order_never_blanks_a_screen(tmp_path):
     director.staff.StateFile(director.ORDERS).path.write_text('{"main": {"items": [["bogus", 1]]}}')
     own = director.playlist([("hero", 20)], "url")
     assert director.playing("main", own) == own
-
-
-def test_a_milestone_is_recorded_once_when_a_newer_version_passes_it():
-    every = 5_000_000_000
-    director.note_total("ev@wh", 3, 6_000_000_000, every)  # first sight: a starting point, no card
-    assert director.milestone("ev@wh") is None
-    director.note_total("ev@wh", 4, 9_000_000_000, every)
-    assert director.milestone("ev@wh") is None
-    director.note_total("ev@wh", 5, 10_000_000_000, every)
-    crossed = director.milestone("ev@wh")
-    assert crossed["level_fen"] == 10_000_000_000 and crossed["version"] == 5
-    director.note_total("ev@wh", 5, 10_000_000_000, every)  # the same version seen by another replica
-    director.note_total("ev@wh", 4, 9_000_000_000, every)   # an older one, late
-    assert director.milestone("ev@wh") == crossed
-    at = dt.datetime.fromisoformat(crossed["at"])
-    assert director.celebrating("ev@wh", at + dt.timedelta(seconds=19), 20) == 10_000_000_000
-    assert director.celebrating("ev@wh", at + dt.timedelta(seconds=21), 20) is None
-    assert director.milestone("other@wh") is None
 
 
 def test_the_hero_figure_is_exact_and_sized_for_its_width():
