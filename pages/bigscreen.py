@@ -69,7 +69,7 @@ def _correction(raised_fen: int) -> str:
         if time.time() < until else ""
 
 
-def _check_in(scene: str, version: int | None, viewport) -> None:
+def _check_in(scene: str, version: int | None, viewport, playing: str) -> None:
     """Tell the director's console what this named screen shows (on a change, else every 5 s)."""
     if SCREEN is None:
         return
@@ -79,19 +79,20 @@ def _check_in(scene: str, version: int | None, viewport) -> None:
     st.session_state["bs_checked"] = (scene, time.time())
     director.check_in(SCREEN, {"scene": scene, "version": version, "lang": language,
                                "viewport": list(viewport or st.session_state.get("bs_viewport") or [1920, 1080]),
-                               "playing": director.playing(SCREEN, OWN).source})
+                               "playing": playing})
 
 
-def _on_air(scene: str, html: str, lane: list[str] | None, version: int | None) -> None:
+def _on_air(scene: str, html: str, lane: list[str] | None, version: int | None, playing: str) -> None:
     viewport = player.show(html, scene, lane, language)
     if viewport:
         st.session_state["bs_viewport"] = viewport
-    _check_in(scene, version, viewport)
+    _check_in(scene, version, viewport, playing)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def screen() -> None:
     now = clock.now(event.tz)
+    playlist = director.playing(SCREEN, OWN)
     version = data.published_version()
     url = onair.qr_url(event, st.context.url)
     try:
@@ -101,21 +102,22 @@ def screen() -> None:
         if last := st.session_state.get("bs_last"):  # keep the last good frame on air, marked as updating
             scene, html, lane = last
             flag = bs.flag(t("bs.updating", language))
-            _on_air(scene, html.replace('<span class="bs-asof">', flag + '<span class="bs-asof">', 1), lane, version)
+            marked = html.replace('<span class="bs-asof">', flag + '<span class="bs-asof">', 1)
+            _on_air(scene, marked, lane, version, playlist.source)
             return
     if totals is None:  # no data at all: the event's title card
         html, lane = onair.compose("title", event, None, language, now, url=url, overscan=OVERSCAN)
-        _on_air("title", html, lane, None)
+        _on_air("title", html, lane, None, playlist.source)
         return
     level = onair.celebrating(event, version) if CELEBRATE else None
-    scene = "celebrate" if level else director.playing(SCREEN, OWN).on_air(clock.seconds(), onair.available(event, now))
+    scene = "celebrate" if level else playlist.on_air(clock.seconds(), onair.available(event, now))
     flags = _correction(totals["raised_fen"])
     if minutes_stale(data.manifest(version), event, now, event.bigscreen.stale_after_minutes) is not None:
         flags += bs.flag(t("bs.updating", language))
     html, lane = onair.compose(scene, event, version, language, now, url=url, lane=TICKER, flags=flags,
                                overscan=OVERSCAN, level_fen=level)
     st.session_state["bs_last"] = (scene, html, lane)
-    _on_air(scene, html, lane, version)
+    _on_air(scene, html, lane, version, playlist.source)
 
 
 screen()

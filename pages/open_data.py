@@ -4,9 +4,9 @@ reproduce it, the corrections log, licence and sources."""
 import streamlit as st
 
 from givingday.queries import named_queries
-from givingday.ui import chrome, tables
+from givingday.ui import blocks, chrome, tables
 from givingday.ui import format as fmt
-from givingday.ui.i18n import lang_query, pick, t
+from givingday.ui.i18n import english, lang_query, pick, t
 
 page = chrome.start("nav.data")
 chrome.stamp(page)
@@ -42,7 +42,7 @@ def downloads(page: chrome.Page) -> None:
     for name, query in named_queries().items():
         if query.params and any(p.default is None for p in query.params.values()):
             continue  # per-project queries are downloaded from each project's page
-        with st.expander(f"{name} — {query.summary}"):
+        with st.expander(f"{name} — {query.summary}" if english(page.lang) else name):  # the dictionary describes it
             frame = page.query(name)
             tables.show(frame.head(200), height=260)
             tables.downloads(frame, name, page.lang, key=f"dl-{name}")
@@ -56,8 +56,9 @@ def dictionary(page: chrome.Page) -> None:
         params = ", ".join(
             f"{p.name}" + (f"={p.default}" if p.default else "") + (f" ({'|'.join(p.choices)})" if p.choices else "")
             for p in query.params.values())
-        st.markdown(f"**`{name}`** — {query.summary}" + (f"  \n*params*: `{params}`" if params else ""))
-        st.caption(query.description.replace("\n", " "))
+        st.markdown(f"**`{name}`** — {blocks.written_in(query.summary, 'en', page.lang)}" +
+                    (f"  \n{page.t('open_data.params')}: `{params}`" if params else ""), unsafe_allow_html=True)
+        st.caption(blocks.written_in(query.description.replace("\n", " "), "en", page.lang), unsafe_allow_html=True)
 
 
 @chrome.section
@@ -73,7 +74,9 @@ def method(page: chrome.Page) -> None:
         zones=_zones(page.event, page.lang), region=pick(page.event.region_level_zh, page.event.region_level_en, page.lang))
         for item in ("updates", "checks", "reproduce", "districts", "privacy")))
     if manifest:
-        st.caption(f"version {manifest.version} · published {manifest.published_at} · event {manifest.event_id}")
+        st.caption(page.t("open_data.version_stamp").format(
+            version=manifest.version, published=fmt.local_time(manifest.published_at, page.event.tz, page.lang),
+            event=manifest.event_id))
 
 
 @chrome.section

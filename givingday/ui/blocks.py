@@ -8,7 +8,7 @@ from html import escape
 import streamlit as st
 
 from givingday.ui import format as fmt
-from givingday.ui.i18n import lang_query, t
+from givingday.ui.i18n import html_lang, lang_query, t
 
 PROJECTS_PAGE = "pages/projects.py"
 
@@ -74,6 +74,14 @@ def project_opener(projects: dict[str, str], language: str, key: str) -> None:
                           format_func=projects.get, placeholder=t("open_project_hint", language))
     if chosen:
         st.switch_page(PROJECTS_PAGE, query_params=project_params(chosen, language))
+
+
+def written_in(text: str, source: str, language: str) -> str:
+    """`text`, written in `source` (the queries' own English descriptions), as HTML marked with
+    its language when it differs from the page's, so a screen reader switches voice (WCAG 3.1.2)."""
+    if html_lang(source) == html_lang(language):
+        return escape(text)
+    return f'<span lang="{html_lang(source)}">{escape(text)}</span>'
 
 
 def correction_note(text: str) -> None:

@@ -215,8 +215,11 @@ def test_a_new_version_counts_the_hero_up_and_a_milestone_goes_on_air(browser, s
         counting.wait_for_function("(v) => document.querySelector('.bs-hero')?.innerText.replace(/\\n/g, '') === v "
                                    "&& !document.querySelector('.bs-hero').dataset.counting", arg=expected,
                                    timeout=15_000)  # counted up to the figure `query totals` gives
-        steps = [v for v in counting.evaluate("window.__heroSeen") if v not in (shown_before, expected)]
+        seen = counting.evaluate("window.__heroSeen")
+        steps = [v for v in seen if v not in (shown_before, expected)]
         assert len(steps) >= 3, steps  # figures in between: a count-up, not a jump
+        figures = [int(v.replace(",", "").replace(".", "")) for v in seen]
+        assert figures == sorted(figures), seen  # up only: the screen never shows a total going back
         assert counting.evaluate("window.__bsCountUps") == 1
         _wait_scene(celebrating, "celebrate")  # passed another 100万: the card is on air
         level = raised // every * every
