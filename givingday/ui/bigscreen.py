@@ -343,7 +343,8 @@ def districts(frame_: pl.DataFrame, relief_png: str, language: str) -> str:
         f'<li><span class="n">{i}</span><span class="name">{escape(pick(r["name"], r["name_en"], language))}</span>'
         f'<span class="m">{escape(fmt.yuan(r["raised_fen"], language))}</span></li>'
         for i, r in enumerate(leaders.filter(pl.col("raised_fen") > 0).iter_rows(named=True), start=1))
-    image = f'<div class="bs-relief"><img alt="" src="data:image/png;base64,{relief_png}"/></div>'
+    name = t("chart.about.map", language).format(measure=t("raised", language), n=frame_.height)
+    image = f'<div class="bs-relief"><img alt="{escape(name)}" src="data:image/png;base64,{relief_png}"/></div>'
     return _scene(t("bs.districts", language), f'<div class="bs-map">{image}<ul class="bs-list">{rows}</ul></div>')
 
 

@@ -30,8 +30,8 @@ IN_LANGUAGE = {"zh": re.compile(r"[\u4e00-\u9fff]"), "en": re.compile(r"[A-Za-z]
 # What a screen reader is told about the page's structure: the name of every chart and map,
 # the heading levels in order, the landmarks' names, and every label Streamlit draws.
 STRUCTURE = """() => ({
-    figures: [...document.querySelectorAll('[role=graphics-document], canvas[aria-label]')]
-        .map(e => e.getAttribute('aria-label') || ''),
+    figures: [...document.querySelectorAll('[role=graphics-document], canvas[aria-label], .bs-relief img')]
+        .map(e => e.getAttribute('aria-label') || e.getAttribute('alt') || ''),
     headings: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1])),
     landmarks: [...document.querySelectorAll('main, nav')].map(e => e.getAttribute('aria-label') || ''),
     labels: [...document.querySelectorAll('[aria-label], [title], [placeholder]')]
@@ -127,7 +127,7 @@ def test_every_big_screen_scene_passes_axe(size, console_server, browser, monkey
             director.take(name, scene, "test")
             page.wait_for_function("(s) => document.querySelector('.bs-screen [data-scene]')?.dataset.scene === s",
                                    arg=scene, timeout=10_000)
-            if found := violations(page):
+            if found := violations(page) + structure_problems(page, language):
                 failures[f"{scene}/{language}"] = found
         assert page.evaluate("document.documentElement.lang") == HTML_LANG[language]
         director.clear(name, "test")
