@@ -6,7 +6,7 @@ import streamlit as st
 from givingday.queries import named_queries
 from givingday.ui import blocks, chrome, tables
 from givingday.ui import format as fmt
-from givingday.ui.i18n import english, lang_query, pick, t
+from givingday.ui.i18n import lang_query, pick, t
 
 page = chrome.start("nav.data")
 chrome.stamp(page)
@@ -42,7 +42,7 @@ def downloads(page: chrome.Page) -> None:
     for name, query in named_queries().items():
         if query.params and any(p.default is None for p in query.params.values()):
             continue  # per-project queries are downloaded from each project's page
-        with st.expander(f"{name} — {query.summary}" if english(page.lang) else name):  # the dictionary describes it
+        with st.expander(page.t("open_data.table_label").format(name=name, summary=query.summary)):
             frame = page.query(name)
             tables.show(frame.head(200), height=260)
             tables.downloads(frame, name, page.lang, key=f"dl-{name}")

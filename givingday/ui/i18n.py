@@ -15,6 +15,7 @@ import streamlit as st
 
 FALLBACK = "zh"  # the default language; a key missing from a catalogue is shown from this one
 LOCALE_DIR = Path(__file__).with_name("locale")
+WESTERN = "western"  # the catalogue's `conventions` for English names and figures
 HTML_LANG = {"zh": "zh-CN"}  # <html lang> where it is not the catalogue's own code
 
 
@@ -75,8 +76,10 @@ def column(name: str, language: str) -> str:
 
 
 def english(language: str) -> bool:
-    """Whether figures follow English conventions (M/K, "4 May") rather than Chinese (yi/wan)."""
-    return language == "en"
+    """Whether the language reads the data's English names and Western figures (¥, M/K,
+    "4 May") rather than Chinese ones (yi/wan): its catalogue says which (`conventions`), so a
+    new language is still one file, and a partial one inherits Chinese conventions."""
+    return t("conventions", language) == WESTERN
 
 
 def pick(zh: str | None, en: str | None, language: str) -> str:
