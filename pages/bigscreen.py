@@ -58,15 +58,10 @@ document.declare(t("nav.bigscreen", language), event, language)
 st.html(bs.KIOSK_CSS + bs.SCENE_CSS.replace(".bs {", f".bs {{ --bs-page:{event.bigscreen.background};", 1))
 
 
-def _correction(raised_fen: int) -> str:
-    """A total never falls silently: say so for one minute when it does."""
-    shown = st.session_state.get("bs_raised")
-    if shown is not None and raised_fen < shown:
-        st.session_state["bs_note"] = (time.time() + 60, shown - raised_fen)
-    st.session_state["bs_raised"] = raised_fen
-    until, drop = st.session_state.get("bs_note", (0, 0))
-    return bs.flag(t("bs.correction", language).format(amount=fmt.yuan(drop, language)), "note") \
-        if time.time() < until else ""
+def _correction(version: int) -> str:
+    """A total never falls silently: the screens say so for a minute after a correction."""
+    fell = onair.correcting(event, version)
+    return bs.flag(t("bs.correction", language).format(amount=fmt.yuan(fell, language)), "note") if fell else ""
 
 
 def _check_in(scene: str, version: int | None, viewport, playing: str) -> None:
@@ -111,7 +106,7 @@ def screen() -> None:
         return
     level = onair.celebrating(event, version) if CELEBRATE else None
     scene = "celebrate" if level else playlist.on_air(clock.seconds(), onair.available(event, now))
-    flags = _correction(totals["raised_fen"])
+    flags = _correction(version)
     if minutes_stale(data.manifest(version), event, now, event.bigscreen.stale_after_minutes) is not None:
         flags += bs.flag(t("bs.updating", language))
     html, lane = onair.compose(scene, event, version, language, now, url=url, lane=TICKER, flags=flags,

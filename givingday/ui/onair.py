@@ -19,42 +19,65 @@ from givingday.ui import format as fmt
 from givingday.ui.i18n import t
 
 SPECIAL = ("title", "celebrate")  # frames that are not scenes of a playlist
+CORRECTION_SECONDS = 60  # how long the screens say that the total fell
 
 
 def figures(event: Event, version: int) -> dict:
     """Every figure the scenes show, read once per version (and the milestone noted)."""
     def read() -> dict:
         found = {
-            "totals": data.query("totals", version).row(0, named=True),
-            "pace": data.query("pace", version).row(0, named=True),
-            "board": data.query("board_projects", version),
-            "categories": data.query("categories", version),
-            "pools": data.query("pools", version),
-            "projections": {r["pool_id"]: r for r in data.query("pool_projection", version).iter_rows(named=True)},
-            "gifts": data.query("latest_gifts_all", version),
-            "districts": data.query("districts", version),
+            "totals": _query("totals", version).row(0, named=True),
+            "pace": _query("pace", version).row(0, named=True),
+            "board": _query("board_projects", version),
+            "categories": _query("categories", version),
+            "pools": _query("pools", version),
+            "projections": {r["pool_id"]: r for r in _query("pool_projection", version).iter_rows(named=True)},
+            "gifts": _query("latest_gifts_all", version),
+            "districts": _query("districts", version),
             "milestone": _milestone(event, version),
+            "correction": _first(_query("corrections", version)),
         }
         return found
     return memo.once(("bigscreen.figures", str(data.warehouse().root), version), read)
+
+
+def _query(name: str, version: int, **params):
+    """The version's own result: figures are kept per version, so never an earlier version's
+    (a read that fails raises data.Unavailable; the screen keeps its last frame, "updating")."""
+    return data.query(name, version, strict=True, **params)
 
 
 def _milestone(event: Event, version: int) -> dict | None:
     """The last round figure the total reached ({version, published_at, level_fen}), a fact of
     the versions' history (every replica and restarted screen agrees), or None."""
     every = event.bigscreen.milestone_every_fen
-    found = data.query("screens/milestone", version, every=every) if every > 0 else None
-    return found.row(0, named=True) if found is not None and found.height else None
+    return _first(_query("screens/milestone", version, every=every)) if every > 0 else None
+
+
+def _first(frame) -> dict | None:
+    return frame.row(0, named=True) if frame.height else None
+
+
+def _lately(moment: dt.datetime, seconds: float) -> bool:
+    """Within `seconds` after `moment`, a publication (real time: a rehearsal clock does not
+    move when a version was published)."""
+    return 0 <= time.time() - moment.timestamp() < seconds
 
 
 def celebrating(event: Event, version: int | None) -> int | None:
     """The milestone (fen) to celebrate now: for `celebrate_seconds` after the version that
-    reached it was published (real time: a rehearsal clock does not move publication)."""
+    reached it was published."""
     crossed = figures(event, version)["milestone"] if version is not None else None
-    if not crossed:
-        return None
-    age = time.time() - crossed["published_at"].timestamp()
-    return crossed["level_fen"] if 0 <= age < event.bigscreen.celebrate_seconds else None
+    return crossed["level_fen"] if crossed and _lately(crossed["published_at"], event.bigscreen.celebrate_seconds) \
+        else None
+
+
+def correcting(event: Event, version: int) -> int | None:
+    """How much the total fell (fen) in a correction recorded in the last minute, or None: a
+    total never falls silently. From the versions' `corrections`, so every screen says it,
+    a screen opened after the fall included."""
+    fell = figures(event, version)["correction"]
+    return -fell["change_fen"] if fell and _lately(fell["recorded_at"], CORRECTION_SECONDS) else None
 
 
 def qr_url(event: Event, page_url: str | None) -> str:
@@ -69,7 +92,7 @@ def qr_url(event: Event, page_url: str | None) -> str:
 def _relief(event: Event, version: int) -> str:
     """The 3D district image of a version, drawn once and served to every screen."""
     def draw() -> str:
-        return base64.b64encode(maps.district_relief_png(data.query("districts", version), event, "raised_fen")).decode()
+        return base64.b64encode(maps.district_relief_png(_query("districts", version), event, "raised_fen")).decode()
     return memo.once(("bigscreen.relief", str(data.warehouse().root), version, event.id), draw)
 
 
