@@ -82,11 +82,9 @@ def _last_good() -> tuple[OrderedDict, threading.Lock]:
     return OrderedDict(), threading.Lock()
 
 
-def query(name: str, version: int, *, strict: bool = False, **params) -> pl.DataFrame:
+def query(name: str, version: int, **params) -> pl.DataFrame:
     """A named query's result on `version` (`staff/...` names the staff room's SQL);
-    parameters that are None are left out. When the version cannot be read, the last good
-    result of the same query is served (and the page says so), unless `strict`: a result
-    kept as the version's own (the big screen's figures) must not be an earlier one.
+    parameters that are None are left out.
 
     The result is computed once per process and every caller gets its own handle on it
     (`clone` copies no data). A polars frame guards its columns with a lock that some
@@ -100,7 +98,7 @@ def query(name: str, version: int, *, strict: bool = False, **params) -> pl.Data
         frame = _run(root, version, name, bound)
     except (queries.QueryError, WarehouseError, OSError) as exc:
         with lock:
-            fallback = None if strict else last_good.get((root, name, bound))
+            fallback = last_good.get((root, name, bound))
         if fallback is None:
             raise Unavailable(str(exc)) from exc
         st.session_state["served_stale"] = True

@@ -26,32 +26,26 @@ def figures(event: Event, version: int) -> dict:
     """Every figure the scenes show, read once per version (and the milestone noted)."""
     def read() -> dict:
         found = {
-            "totals": _query("totals", version).row(0, named=True),
-            "pace": _query("pace", version).row(0, named=True),
-            "board": _query("board_projects", version),
-            "categories": _query("categories", version),
-            "pools": _query("pools", version),
-            "projections": {r["pool_id"]: r for r in _query("pool_projection", version).iter_rows(named=True)},
-            "gifts": _query("latest_gifts_all", version),
-            "districts": _query("districts", version),
+            "totals": data.query("totals", version).row(0, named=True),
+            "pace": data.query("pace", version).row(0, named=True),
+            "board": data.query("board_projects", version),
+            "categories": data.query("categories", version),
+            "pools": data.query("pools", version),
+            "projections": {r["pool_id"]: r for r in data.query("pool_projection", version).iter_rows(named=True)},
+            "gifts": data.query("latest_gifts_all", version),
+            "districts": data.query("districts", version),
             "milestone": _milestone(event, version),
-            "correction": _first(_query("corrections", version)),
+            "correction": _first(data.query("corrections", version)),
         }
         return found
     return memo.once(("bigscreen.figures", str(data.warehouse().root), version), read)
-
-
-def _query(name: str, version: int, **params):
-    """The version's own result: figures are kept per version, so never an earlier version's
-    (a read that fails raises data.Unavailable; the screen keeps its last frame, "updating")."""
-    return data.query(name, version, strict=True, **params)
 
 
 def _milestone(event: Event, version: int) -> dict | None:
     """The last round figure the total reached ({version, published_at, level_fen}), a fact of
     the versions' history (every replica and restarted screen agrees), or None."""
     every = event.bigscreen.milestone_every_fen
-    return _first(_query("screens/milestone", version, every=every)) if every > 0 else None
+    return _first(data.query("screens/milestone", version, every=every)) if every > 0 else None
 
 
 def _first(frame) -> dict | None:
@@ -92,7 +86,7 @@ def qr_url(event: Event, page_url: str | None) -> str:
 def _relief(event: Event, version: int) -> str:
     """The 3D district image of a version, drawn once and served to every screen."""
     def draw() -> str:
-        return base64.b64encode(maps.district_relief_png(_query("districts", version), event, "raised_fen")).decode()
+        return base64.b64encode(maps.district_relief_png(data.query("districts", version), event, "raised_fen")).decode()
     return memo.once(("bigscreen.relief", str(data.warehouse().root), version, event.id), draw)
 
 

@@ -2,7 +2,6 @@
 the director's orders, the screens' check-ins and the milestone cards."""
 
 import json
-import time
 
 import pytest
 
@@ -165,34 +164,6 @@ def test_a_total_that_falls_is_said_on_every_screen_for_a_minute(monkeypatch, tm
     assert ingest(inbox, warehouse)[0] == 0
     shown = on_air(open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="hero"))  # a screen opened after
     assert '<span class="bs-note">更正：配捐撤回，总额下调 156元</span>' in shown["html"]
-
-
-def test_a_version_that_cannot_be_read_keeps_the_last_frame_on_air(monkeypatch, tmp_path):
-    # the newest version's files fail to read: the screen keeps the frame it had, marked
-    # "updating", and shows the new version once it reads (nothing older kept as its figures)
-    from givingday.ui import data
-
-    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
-    build_fixture_inbox(inbox)
-    assert ingest(inbox, warehouse)[0] == 0
-    app = open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="hero")
-    before = _total(warehouse)
-    assert f'data-fen="{before}"' in on_air(app)["html"]
-    _gift_version(inbox, warehouse, 1, 12_300)
-    readable = data._run
-
-    def unreadable(root, version, name, params):
-        if version == 2:
-            raise queries.QueryError("object storage timed out")
-        return readable(root, version, name, params)
-
-    monkeypatch.setattr(data, "_run", unreadable)
-    time.sleep(data.CURRENT_TTL_S)  # the screen learns of version 2
-    shown = on_air(app.run())
-    assert f'data-fen="{before}"' in shown["html"] and "数据更新中" in shown["html"]
-    monkeypatch.setattr(data, "_run", readable)
-    assert f'data-fen="{_total(warehouse)}"' in on_air(app.run())["html"]
-    assert _total(warehouse) == before + 12_300
 
 
 def test_before_the_first_gift_every_scene_shows_zero_or_says_nothing_yet(monkeypatch, tmp_path):
