@@ -12,7 +12,6 @@ import datetime as dt
 from givingday import output
 from givingday.event import Event
 from givingday.queries import VersionReader, internal_sql
-from givingday.warehouse import Warehouse
 
 
 def _alert(rule: str, first_seen, figures: dict, pool_id: str | None = None, project_id: str | None = None,
@@ -24,9 +23,9 @@ def _alert(rule: str, first_seen, figures: dict, pool_id: str | None = None, pro
             "first_seen": first_seen, "figures": figures, "state": "open", "key": key}
 
 
-def alerts(reader: VersionReader, event: Event, warehouse: Warehouse, now: dt.datetime | None = None) -> list[dict]:
+def alerts(reader: VersionReader, event: Event, now: dt.datetime | None = None) -> list[dict]:
     """Every alert that holds on this version (and, for freshness, at `now`)."""
-    return version_alerts(reader, event) + freshness_alerts(warehouse, reader.version, event, now)
+    return version_alerts(reader, event) + freshness_alerts(reader.manifest, event, now)
 
 
 def version_alerts(reader: VersionReader, event: Event) -> list[dict]:
@@ -108,9 +107,8 @@ def minutes_stale(manifest, event: Event, now: dt.datetime, limit_minutes: float
     return age if age > limit else None
 
 
-def freshness_alerts(warehouse: Warehouse, version: int, event: Event, now: dt.datetime | None = None) -> list[dict]:
+def freshness_alerts(manifest, event: Event, now: dt.datetime | None = None) -> list[dict]:
     """Data stale: no version published for too long while the event runs (depends on `now`)."""
-    manifest = warehouse.manifest(version)
     age = minutes_stale(manifest, event, now or dt.datetime.now(event.tz))
     if age is None:
         return []

@@ -100,7 +100,7 @@ def _staff_room(reader, warehouse: Warehouse, repeats: int) -> None:
     district = board.group_by("district_adcode").len().sort(["len", "district_adcode"], descending=True).row(0)
     ids = ",".join(reader.run("board_projects", {"district": str(district[0])})["project_id"])
     cases = [("integrity flags (4 detectors)", lambda: integrity.flags(reader, event)),
-             ("alerts (all rules)", lambda: alerts.alerts(reader, event, warehouse))]
+             ("alerts (all rules)", lambda: alerts.alerts(reader, event))]
     for name in ("project_timeline", "project_pools", "staff/gifts_by_bracket", "staff/scope_latest_gifts"):
         query = queries.internal_sql(name) if "/" in name else queries.named_query(name)
         bound = query.bind({"projects": ids})

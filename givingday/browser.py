@@ -7,6 +7,7 @@ import contextlib
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -44,23 +45,29 @@ def wait_healthy(url: str, seconds: float, process: subprocess.Popen | None = No
 @contextlib.contextmanager
 def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int | None = None,
                      extra_args: list[str] | None = None):
-    """Start the web server (`streamlit run server.py`) on a (free) port; yield its base URL; stop it."""
+    """Start the web server (`streamlit run server.py`) on a (free) port; yield its base URL; stop it.
+
+    Its output goes to a file, never to a pipe nobody reads: a server that logs (a failed
+    read, a warning per rerun) would fill the pipe's 64 KB and then block on its next log
+    line, every session with it."""
     port = port or free_port()
     env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), **(extra_env or {})}
-    process = subprocess.Popen(
-        streamlit_command(port, "--server.address", "127.0.0.1", *(extra_args or [])),
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        if not wait_healthy(url, 60, process):
-            raise RuntimeError(f"streamlit did not start: {process.stdout.read() if process.stdout else ''}")
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile("w+", prefix="streamlit-", suffix=".log") as log:
+        process = subprocess.Popen(
+            streamlit_command(port, "--server.address", "127.0.0.1", *(extra_args or [])),
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            if not wait_healthy(url, 60, process):
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start: {log.read()[-4000:]}")
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:

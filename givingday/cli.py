@@ -169,10 +169,9 @@ def _alerts_once(args, event, quiet: bool = False) -> int:
     from givingday import staff
     from givingday.alerts import alerts, with_state
     from givingday.queries import NoData, QueryError, reader
-    from givingday.warehouse import Warehouse
 
     try:
-        found = with_state(alerts(reader(args.warehouse), event, Warehouse(args.warehouse)), staff.acknowledgements())
+        found = with_state(alerts(reader(args.warehouse), event), staff.acknowledgements())
     except NoData as exc:
         return 0 if quiet else fail(str(exc), EXIT_NO_DATA)  # a loop waits for the first version
     except QueryError as exc:

@@ -99,7 +99,7 @@ class Reclaimer:
     def _manifest(self, version: int) -> Manifest | None:
         if version not in self._manifests:
             try:
-                self._manifests[version] = self.warehouse.manifest(version, exact=True)
+                self._manifests[version] = self.warehouse.manifest(version)
             except Exception:  # noqa: BLE001 - an unreadable manifest pins nothing
                 return None
         return self._manifests[version]

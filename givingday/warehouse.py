@@ -50,6 +50,15 @@ class WarehouseError(Exception):
     """The warehouse cannot be used (not writable, corrupt manifest)."""
 
 
+class VersionGone(WarehouseError):
+    """A version asked for by number that is no longer there (reclaimed by retention.py).
+    Nothing answers it with another version's data: the caller moves to the newest itself."""
+
+    def __init__(self, version: int):
+        super().__init__(f"version {version} was reclaimed")
+        self.version = version
+
+
 class WarehouseLocked(WarehouseError):
     """Another ingest process holds the warehouse's write lock."""
 
@@ -104,23 +113,22 @@ class Warehouse:
         except (FileNotFoundError, ValueError):
             return None
 
-    def manifest(self, version: int | None = None, exact: bool = False) -> Manifest | None:
+    def manifest(self, version: int | None = None) -> Manifest | None:
         """The manifest of `version` (default: the published one); None when empty.
 
-        A version reclaimed by the retention window (see retention.py) resolves to the
-        published one, so a reader pinned to it moves on instead of failing; `exact` asks
-        for that version or an error.
-        """
+        A version asked for by number is that version or `VersionGone`: never another one's
+        manifest under its number (a reader moves to the newest by asking for it)."""
+        asked = version
         version = self.current_version() if version is None else version
         if version is None:
             return None
         path = self.root / "versions" / f"{version:06d}.json"
-        if not exact and not path.exists():
-            current = self.current_version()
-            if current is not None and current != version:
-                return self.manifest(current, exact=True)
         try:
             raw = json.loads(path.read_text())
+        except FileNotFoundError as exc:
+            if asked is None:  # reclaimed between reading CURRENT and the manifest: read it again
+                return self.manifest()
+            raise VersionGone(version) from exc
         except (OSError, ValueError) as exc:
             raise WarehouseError(f"manifest {path} is unreadable: {exc}") from exc
         return Manifest(

@@ -84,35 +84,50 @@ def _on_air(scene: str, html: str, lane: list[str] | None, version: int | None, 
     _check_in(scene, version, viewport, playing)
 
 
+def _keep_last_frame(version: int | None, playing: str) -> bool:
+    """The version cannot be read now: keep the last frame on air, marked as updating (its own
+    version's figures, never relabelled); the next second tries again."""
+    last = st.session_state.get("bs_last")
+    if not last:
+        return False
+    scene, html, lane = last
+    marked = html.replace('<span class="bs-asof">', bs.flag(t("bs.updating", language)) + '<span class="bs-asof">', 1)
+    _on_air(scene, marked, lane, version, playing)
+    return True
+
+
+def _frame(version: int, now, url: str, playlist: director.Playlist) -> tuple[str, str, list[str] | None]:
+    """The scene on air and its frame, from `version`'s own figures (or data.Unavailable)."""
+    onair.figures(event, version)
+    level = onair.celebrating(event, version) if CELEBRATE else None
+    scene = "celebrate" if level else playlist.on_air(clock.seconds(), onair.available(event, now))
+    flags = _correction(version)
+    if minutes_stale(data.manifest(version, move=False), event, now, event.bigscreen.stale_after_minutes) is not None:
+        flags += bs.flag(t("bs.updating", language))
+    html, lane = onair.compose(scene, event, version, language, now, url=url, lane=TICKER, flags=flags,
+                               overscan=OVERSCAN, level_fen=level)
+    return scene, html, lane
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def screen() -> None:
     now = clock.now(event.tz)
     playlist = director.playing(SCREEN, OWN)
     version = data.published_version()
     url = onair.qr_url(event, st.context.url)
-    try:
-        totals = onair.figures(event, version)["totals"] if version is not None else None
-    except data.Unavailable:
-        totals = None
-        if last := st.session_state.get("bs_last"):  # keep the last good frame on air, marked as updating
-            scene, html, lane = last
-            flag = bs.flag(t("bs.updating", language))
-            marked = html.replace('<span class="bs-asof">', flag + '<span class="bs-asof">', 1)
-            _on_air(scene, marked, lane, version, playlist.source)
+    if version is not None:
+        try:
+            scene, html, lane = _frame(version, now, url, playlist)
+        except data.Unavailable:
+            if _keep_last_frame(version, playlist.source):
+                return
+        else:
+            st.session_state["bs_last"] = (scene, html, lane)
+            _on_air(scene, html, lane, version, playlist.source)
             return
-    if totals is None:  # no data at all: the event's title card
-        html, lane = onair.compose("title", event, None, language, now, url=url, overscan=OVERSCAN)
-        _on_air("title", html, lane, None, playlist.source)
-        return
-    level = onair.celebrating(event, version) if CELEBRATE else None
-    scene = "celebrate" if level else playlist.on_air(clock.seconds(), onair.available(event, now))
-    flags = _correction(version)
-    if minutes_stale(data.manifest(version), event, now, event.bigscreen.stale_after_minutes) is not None:
-        flags += bs.flag(t("bs.updating", language))
-    html, lane = onair.compose(scene, event, version, language, now, url=url, lane=TICKER, flags=flags,
-                               overscan=OVERSCAN, level_fen=level)
-    st.session_state["bs_last"] = (scene, html, lane)
-    _on_air(scene, html, lane, version, playlist.source)
+    # no data at all (or none readable yet, and nothing shown before): the event's title card
+    html, lane = onair.compose("title", event, None, language, now, url=url, overscan=OVERSCAN)
+    _on_air("title", html, lane, None, playlist.source)
 
 
 screen()

@@ -26,7 +26,7 @@ import polars as pl
 
 from givingday import output, queries
 from givingday.event import load_event
-from givingday.warehouse import Warehouse, WarehouseError
+from givingday.warehouse import VersionGone, Warehouse, WarehouseError
 
 MAX_LIMIT = 500
 STORED_ANSWERS = 512
@@ -132,9 +132,10 @@ def cached(warehouse: Warehouse, path: str, params: Mapping[str, str]) -> Answer
 
 
 def answer(warehouse: Warehouse, path: str, params: Mapping[str, str],
-           build: Callable[[queries.VersionReader, str, Mapping[str, str]], dict | pl.DataFrame] | None = None
-           ) -> Answer:
-    """The answer to GET /api/v1/{path}?{params} on the published version (computed once)."""
+           build: Callable[[queries.VersionReader, str, Mapping[str, str]], dict | pl.DataFrame] | None = None,
+           retries: int = 2) -> Answer:
+    """The answer to GET /api/v1/{path}?{params} on the published version (computed once, and
+    kept under the version it was read from)."""
     version = current_version(warehouse)
     key = _key(warehouse, version, path, params)
     stored = _store.get(key)
@@ -143,7 +144,11 @@ def answer(warehouse: Warehouse, path: str, params: Mapping[str, str],
     stem, fmt = split_path(path)
     try:
         reader = queries.reader(warehouse, version)
-        result = (build or _rows)(reader, stem, params)
+        result = queries.read(reader, warehouse, lambda r: (build or _rows)(r, stem, params))
+    except VersionGone as exc:  # reclaimed as it was read: the published version is a newer one
+        if retries:
+            return answer(warehouse, path, params, build, retries - 1)
+        raise ApiError(503, f"the data cannot be read right now: {exc}") from exc
     except queries.NoData as exc:
         raise ApiError(503, "no published data yet") from exc
     except (WarehouseError, OSError) as exc:

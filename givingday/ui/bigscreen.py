@@ -173,15 +173,17 @@ def hero_figure(fen: int, language: str) -> tuple[str, float, float]:
 
 
 def frame(scene: str, body: str, event: Event, language: str, *, stamp: str = "", flags: str = "",
-          lane: list[str] | None = None, overscan: float | None = None) -> str:
-    """One scene in its frame: title bar, the scene, the live lane (None: no lane)."""
+          lane: list[str] | None = None, overscan: float | None = None, version: int | None = None) -> str:
+    """One scene in its frame: title bar, the scene, the live lane (None: no lane). The frame
+    names the version its figures were read from (`data-version`)."""
     screen = event.bigscreen
     title = pick(screen.title_zh or event.name_zh, screen.title_en or event.name_en, language)
     colours = (f"--bg:{screen.background};--fg:{screen.text};--muted:{screen.muted};--accent:{screen.accent};"
                f"--up:{screen.up};--down:{screen.down}")
     pad = screen.overscan_percent if overscan is None else overscan
     lane_html = "" if lane is None else f'<div class="bs-lane" aria-hidden="true"><span>{lane[0] if lane else "&nbsp;"}</span></div>'
-    return (f'<div class="bs" data-scene="{scene}" lang="{html_lang(language)}" '
+    stamped = "" if version is None else f' data-version="{int(version)}"'
+    return (f'<div class="bs" data-scene="{scene}"{stamped} lang="{html_lang(language)}" '
             f'style="{colours};padding:{pad}cqmin {pad}cqmin">'
             f'<div class="bs-top"><span class="bs-name">{escape(title)}</span>{flags}'
             f'<span class="bs-asof">{escape(stamp)}</span></div>'

@@ -102,12 +102,15 @@ def watch_version(shown: int | None) -> None:
 
 
 def stamp(page: Page) -> None:
-    """"Data as of 28 Apr 17:05 · updated 12 s ago" (as_of, stamp.updated) — the colour turns when data is stale."""
+    """"Data as of 28 Apr 17:05 · updated 12 s ago" (as_of, stamp.updated) — the colour turns when
+    data is stale. The stamp names the version its figures were read from (`data-version`): the
+    page's own, or, when that could not be read, the earlier one whose figures are shown."""
     try:
-        totals = page.query("totals").row(0, named=True)
-        manifest = data.manifest(page.version)
+        totals_frame, served = data.read("totals", page.version)
+        manifest = data.manifest(served)
     except data.Unavailable:
         return
+    totals = totals_frame.row(0, named=True)
     as_of = totals["as_of"]
     published = dt.datetime.fromisoformat(manifest.published_at) if manifest and manifest.published_at else None
     stale = minutes_stale(manifest, page.event, page.now) is not None
@@ -118,10 +121,19 @@ def stamp(page: Page) -> None:
     if stale:
         text += f" · {t('stale', page.lang)}"
     # data-version: which version is on screen, for the live replay's latency measurement
-    st.html(f'<p class="gd-stamp{" stale" if stale else ""}" data-version="{manifest.version if manifest else ""}">'
-            f'{text}</p>')
-    if st.session_state.pop("served_stale", False):
-        st.html(f'<p class="gd-note">{t("query_failed", page.lang)}</p>')
+    st.html(f'<p class="gd-stamp{" stale" if stale else ""}" data-version="{served}">{text}</p>')
+    st.session_state[_STALE_SLOT] = st.empty()  # filled by finish() if any figure of the run was an earlier one's
+
+
+_STALE_SLOT = "_gd_stale_slot"
+
+
+def _say_if_stale(page: Page) -> None:
+    """Under the stamp: some figures of this run came from an earlier version (which one)."""
+    slot = st.session_state.pop(_STALE_SLOT, None)
+    served = data.stale_version()
+    if slot is not None and served is not None:
+        slot.html(f'<p class="gd-note" data-stale-version="{served}">{t("query_failed", page.lang)}</p>')
 
 
 def section(render):
@@ -139,4 +151,5 @@ def section(render):
 
 
 def finish(page: Page) -> None:
+    _say_if_stale(page)
     watch_version(page.version)

@@ -17,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 from givingday import alerts as alert_rules
-from givingday import integrity, output, queries, staff
+from givingday import integrity, output, staff
 from givingday.event import Event, load_event
 from givingday.flag_scanner import FlagScanner
 from givingday.ui import blocks, charts, data, tables, url
@@ -107,13 +107,13 @@ def freshness(console: Console) -> None:
 @st.cache_data(max_entries=4, show_spinner=False)
 def _version_alerts(version: int) -> list[dict]:
     """The data rules read several queries (about 0.3 s at scale 1): once per version."""
-    return alert_rules.version_alerts(queries.reader(data.warehouse(), version), load_event())
+    return alert_rules.version_alerts(data.reader(version), load_event())
 
 
 def current_alerts(console: Console) -> list[dict]:
     """This version's alerts and the freshness rule now, each with its state."""
     found = _version_alerts(console.version) + alert_rules.freshness_alerts(
-        data.warehouse(), console.version, console.event, console.now)
+        data.manifest(console.version), console.event, console.now)
     return alert_rules.with_state(found, staff.acknowledgements())
 
 

@@ -3,7 +3,8 @@
 All sessions share one reader per version and one result per (version, query,
 parameters) (st.cache_resource), so a rerun costs milliseconds and a new
 version invalidates exactly what changed. When a query fails, the last good result of
-the same query and parameters is served, flagged, instead of an error.
+the same query and parameters is served, flagged with the version it came from, instead of
+an error; it is never kept as a newer version's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 from givingday import queries
-from givingday.warehouse import Warehouse, WarehouseError, resolve
+from givingday.warehouse import VersionGone, Warehouse, WarehouseError, resolve
 
 
 class Unavailable(Exception):
@@ -58,23 +59,43 @@ def _manifest(root: str, version: int):
     return _warehouse(root).manifest(version)
 
 
-def manifest(version: int):
-    """The manifest of a published version (immutable, so read once per process)."""
-    return _manifest(str(resolve()), version)
+def manifest(version: int, move: bool = True):
+    """The manifest of a published version (immutable, so read once per process); a
+    reclaimed one moves the page to the newest (see `read`)."""
+    root = str(resolve())
+    try:
+        return _manifest(root, version)
+    except VersionGone as exc:
+        _moved_on(root, version, move)
+        raise Unavailable(str(exc)) from exc
+
+
+def reader(version: int, move: bool = True) -> queries.VersionReader:
+    """Exactly `version`'s reader, for code that runs several queries itself (the alert rules)."""
+    root = str(resolve())
+    try:
+        return queries.reader(_warehouse(root), version)
+    except VersionGone as exc:
+        _moved_on(root, version, move)
+        raise Unavailable(str(exc)) from exc
 
 
 # cache_resource, not cache_data: one result per process, where cache_data would unpickle a
 # fresh copy on every call of every rerun. Callers get their own handle on it (`query`).
+# Keyed by version, and only ever holding that version's result: the reader is exactly that
+# version or raises (queries.readers), and a raised read is not cached.
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
-    reader = queries.reader(_warehouse(root), version)
+    warehouse = _warehouse(root)
+    reader = queries.reader(warehouse, version)
     if "/" in name:  # SQL of a room other than the public one, e.g. staff/gifts_by_bracket
         query = queries.internal_sql(name)
-        return reader.run_sql(query, query.bind(dict(params)))
-    return reader.run(name, dict(params))
+        return queries.read(reader, warehouse, lambda r: r.run_sql(query, query.bind(dict(params))))
+    return queries.read(reader, warehouse, lambda r: r.run(name, dict(params)))
 
 
 LAST_GOOD_ENTRIES = 512  # search terms are free text: keep the fallback store bounded
+STALE = "served_stale"  # session key: the oldest version a fallback of this run came from
 
 
 @st.cache_resource
@@ -82,9 +103,14 @@ def _last_good() -> tuple[OrderedDict, threading.Lock]:
     return OrderedDict(), threading.Lock()
 
 
-def query(name: str, version: int, **params) -> pl.DataFrame:
-    """A named query's result on `version` (`staff/...` names the staff room's SQL);
-    parameters that are None are left out.
+def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.DataFrame, int]:
+    """A named query's result and the version it was actually read from (`staff/...` names
+    the staff room's SQL); parameters that are None are left out.
+
+    That version is `version`, or, when `version` cannot be read right now, an earlier one's
+    last good result, marked stale for this run (`stale_version`) and never kept as
+    `version`'s. A page whose version was reclaimed is run again on the newest (unless
+    `move` is False: then `Unavailable`, and the next run reads the newest).
 
     The result is computed once per process and every caller gets its own handle on it
     (`clone` copies no data). A polars frame guards its columns with a lock that some
@@ -96,16 +122,50 @@ def query(name: str, version: int, **params) -> pl.DataFrame:
     last_good, lock = _last_good()
     try:
         frame = _run(root, version, name, bound)
+    except VersionGone as exc:
+        _moved_on(root, version, move)
+        raise Unavailable(str(exc)) from exc
     except (queries.QueryError, WarehouseError, OSError) as exc:
         with lock:
             fallback = last_good.get((root, name, bound))
-        if fallback is None:
+        if fallback is None or fallback[0] > version:
             raise Unavailable(str(exc)) from exc
-        st.session_state["served_stale"] = True
-        return fallback.clone()
+        served, frame = fallback
+        st.session_state[STALE] = min(served, st.session_state.get(STALE, served))
+        return frame.clone(), served
     with lock:
-        last_good[(root, name, bound)] = frame
+        if last_good.get((root, name, bound), (-1,))[0] <= version:
+            last_good[(root, name, bound)] = (version, frame)
         last_good.move_to_end((root, name, bound))
         while len(last_good) > LAST_GOOD_ENTRIES:
             last_good.popitem(last=False)
-    return frame.clone()
+    return frame.clone(), version
+
+
+def query(name: str, version: int, **params) -> pl.DataFrame:
+    """`read`'s result alone (an earlier version's, marked stale, when `version` cannot be read)."""
+    return read(name, version, **params)[0]
+
+
+def exact(name: str, version: int, **params) -> pl.DataFrame:
+    """`version`'s own result or `Unavailable`: for what is kept as that version's (the big
+    screen's figures), never an earlier version's."""
+    frame, served = read(name, version, move=False, **params)
+    if served != version:
+        raise Unavailable(f"{name} cannot be read on version {version} right now")
+    return frame
+
+
+def stale_version() -> int | None:
+    """The oldest version a figure of this run was served from instead of the page's own, and
+    forget it (the page says so once)."""
+    return st.session_state.pop(STALE, None)
+
+
+def _moved_on(root: str, version: int, move: bool) -> None:
+    """The page's version was reclaimed: forget the published version read before, and run
+    the page again on the newest (from a fragment too: the whole page)."""
+    _CURRENT.pop(root, None)
+    newest = published_version()
+    if move and newest is not None and newest != version:
+        st.rerun(scope="app")

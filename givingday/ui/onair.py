@@ -23,19 +23,22 @@ CORRECTION_SECONDS = 60  # how long the screens say that the total fell
 
 
 def figures(event: Event, version: int) -> dict:
-    """Every figure the scenes show, read once per version (and the milestone noted)."""
+    """Every figure the scenes show, read once per version (and the milestone noted): all of
+    them that version's own (`data.exact`), since they are kept as that version's. A version
+    that cannot be read raises `data.Unavailable`, and nothing is kept for it."""
     def read() -> dict:
         found = {
-            "totals": data.query("totals", version).row(0, named=True),
-            "pace": data.query("pace", version).row(0, named=True),
-            "board": data.query("board_projects", version),
-            "categories": data.query("categories", version),
-            "pools": data.query("pools", version),
-            "projections": {r["pool_id"]: r for r in data.query("pool_projection", version).iter_rows(named=True)},
-            "gifts": data.query("latest_gifts_all", version),
-            "districts": data.query("districts", version),
+            "version": version,
+            "totals": data.exact("totals", version).row(0, named=True),
+            "pace": data.exact("pace", version).row(0, named=True),
+            "board": data.exact("board_projects", version),
+            "categories": data.exact("categories", version),
+            "pools": data.exact("pools", version),
+            "projections": {r["pool_id"]: r for r in data.exact("pool_projection", version).iter_rows(named=True)},
+            "gifts": data.exact("latest_gifts_all", version),
+            "districts": data.exact("districts", version),
             "milestone": _milestone(event, version),
-            "correction": _first(data.query("corrections", version)),
+            "correction": _first(data.exact("corrections", version)),
         }
         return found
     return memo.once(("bigscreen.figures", str(data.warehouse().root), version), read)
@@ -45,7 +48,7 @@ def _milestone(event: Event, version: int) -> dict | None:
     """The last round figure the total reached ({version, published_at, level_fen}), a fact of
     the versions' history (every replica and restarted screen agrees), or None."""
     every = event.bigscreen.milestone_every_fen
-    return _first(data.query("screens/milestone", version, every=every)) if every > 0 else None
+    return _first(data.exact("screens/milestone", version, every=every)) if every > 0 else None
 
 
 def _first(frame) -> dict | None:
@@ -86,7 +89,7 @@ def qr_url(event: Event, page_url: str | None) -> str:
 def _relief(event: Event, version: int) -> str:
     """The 3D district image of a version, drawn once and served to every screen."""
     def draw() -> str:
-        return base64.b64encode(maps.district_relief_png(data.query("districts", version), event, "raised_fen")).decode()
+        return base64.b64encode(maps.district_relief_png(data.exact("districts", version), event, "raised_fen")).decode()
     return memo.once(("bigscreen.relief", str(data.warehouse().root), version, event.id), draw)
 
 
@@ -126,4 +129,4 @@ def compose(scene: str, event: Event, version: int | None, language: str, now: d
     items = _lane(event, version, language) if lane and scene != "ticker" else None
     stamp = t("bs.as_of", language).format(time=fmt.local_time(totals["as_of"], event.tz, language))
     return bs.frame(scene, content or "", event, language, stamp=stamp, flags=flags, lane=items,
-                    overscan=overscan), items
+                    overscan=overscan, version=found["version"]), items

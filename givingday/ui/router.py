@@ -1,5 +1,10 @@
 """Make every visit go through app.py's `st.navigation`, even a fresh server's first one.
 
+The web process (`server.py`) calls `navigation_only()` once at start, before any session:
+no session of it ever runs a page script on its own, so a first visit renders its page
+directly. `through_router()` below stays for `streamlit run app.py` (and AppTest), where no
+code of ours runs before the first session.
+
 Streamlit decides per process, when its first session starts, whether the app uses the
 old `pages/` folder convention (`PagesManager.uses_pages_directory`, set when a `pages/`
 folder sits beside the main script) and keeps that mode until some run calls
@@ -18,6 +23,14 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 ROUTED = "_givingday_routed"
+
+
+def navigation_only() -> None:
+    """Before the first session: this app navigates with `st.navigation` only. (Streamlit
+    decides the old `pages/` mode when the first session starts and keeps it until a run calls
+    `st.navigation`; the first visitor then saw every file of `pages/` in a sidebar and a blank
+    page until the rerun below had gone through app.py.)"""
+    PagesManager.uses_pages_directory = False
 
 
 def through_router() -> None:

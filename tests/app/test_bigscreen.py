@@ -2,6 +2,7 @@
 the director's orders, the screens' check-ins and the milestone cards."""
 
 import json
+import time
 
 import pytest
 
@@ -164,6 +165,42 @@ def test_a_total_that_falls_is_said_on_every_screen_for_a_minute(monkeypatch, tm
     assert ingest(inbox, warehouse)[0] == 0
     shown = on_air(open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="hero"))  # a screen opened after
     assert '<span class="bs-note">更正：配捐撤回，总额下调 156元</span>' in shown["html"]
+
+
+def test_a_version_that_cannot_be_read_keeps_the_last_frame_and_never_an_earlier_versions_figures(
+        monkeypatch, tmp_path):
+    # the newest version's files fail to read for a while: the screen keeps the frame it had
+    # (version 1's, stamped 1), marked "updating"; once version 2 reads, it shows version 2's
+    # own figures, stamped 2 (the failure left nothing behind as version 2's)
+    from givingday.ui import data
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    build_fixture_inbox(inbox)
+    assert ingest(inbox, warehouse)[0] == 0
+    app = open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="hero")
+    before = _total(warehouse)
+    shown = on_air(app)["html"]
+    assert f'data-fen="{before}"' in shown and 'data-version="1"' in shown
+    _gift_version(inbox, warehouse, 1, 12_300)
+    readable = data._run
+    failing = {"reads": 0}
+
+    def unreadable(root, version, name, params):
+        if version == 2 and name in ("pace", "districts"):  # some of its figures read, not all
+            failing["reads"] += 1
+            raise queries.QueryError("object storage timed out")
+        return readable(root, version, name, params)
+
+    monkeypatch.setattr(data, "_run", unreadable)
+    time.sleep(data.CURRENT_TTL_S)  # the screen learns of version 2
+    for _ in range(2):
+        shown = on_air(app.run())["html"]
+        assert f'data-fen="{before}"' in shown and 'data-version="1"' in shown and "数据更新中" in shown
+    assert failing["reads"] >= 2
+    monkeypatch.setattr(data, "_run", readable)
+    shown = on_air(app.run())["html"]
+    assert f'data-fen="{before + 12_300}"' in shown and 'data-version="2"' in shown and "数据更新中" not in shown
+    assert _total(warehouse) == before + 12_300
 
 
 def test_before_the_first_gift_every_scene_shows_zero_or_says_nothing_yet(monkeypatch, tmp_path):

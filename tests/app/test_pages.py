@@ -133,3 +133,41 @@ def test_traditional_chinese_pages_render_with_fallback(page, monkeypatch, fixtu
     assert not app.exception
     if page == "pages/overview.py":
         assert app.title[0].value == "總覽"  # from zh-Hant.po; the rest falls back to zh
+
+
+def _html(app: AppTest) -> str:
+    return "\n".join(e.proto.body for e in app.main if type(e).__name__ == "Html")
+
+
+def test_a_version_that_cannot_be_read_is_stamped_with_the_version_its_figures_came_from(monkeypatch, tmp_path):
+    # the overview of version 1 is open; version 2's totals fail to read: the page shows
+    # version 1's figures, stamped 1 and said to be an earlier version's; once version 2
+    # reads, its own figures, stamped 2, and nothing said
+    import time
+
+    from givingday import queries
+    from givingday.ui import data
+    from tests.helpers import at, build_fixture_inbox, gift, ingest, write
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    build_fixture_inbox(inbox)
+    assert ingest(inbox, warehouse)[0] == 0
+    app = _open(monkeypatch, warehouse, "pages/overview.py")
+    first = queries.run("totals", warehouse=warehouse)["raised_fen"][0]
+    assert 'data-version="1"' in _html(app) and fmt.yuan(first) in _html(app)
+    write(inbox, "donations", "donations-20220428T110000-000077.parquet", [gift("D-stale-1", "P1", 4_500, at(28, 11))])
+    assert ingest(inbox, warehouse)[0] == 0
+    readable = data._run
+
+    def unreadable(root, version, name, params):
+        if version == 2 and name == "totals":
+            raise queries.QueryError("object storage timed out")
+        return readable(root, version, name, params)
+
+    monkeypatch.setattr(data, "_run", unreadable)
+    time.sleep(data.CURRENT_TTL_S)
+    text = _html(app.run())
+    assert 'data-version="1"' in text and 'data-stale-version="1"' in text and fmt.yuan(first) in text
+    monkeypatch.setattr(data, "_run", readable)
+    text = _html(app.run())
+    assert 'data-version="2"' in text and "data-stale-version" not in text and fmt.yuan(first + 4_500) in text

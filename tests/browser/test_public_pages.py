@@ -124,18 +124,38 @@ def test_leaderboard_view_lives_in_the_url(server, browser, simulated, capsys):
     page.close()
 
 
-@pytest.mark.parametrize("path,heading", [("funds?lang=en", "Match funds"), ("staff", "Staff sign-in")])
-def test_a_fresh_servers_first_visitor_with_a_deep_link_gets_the_real_navigation(path, heading, browser, simulated):
-    """Streamlit runs a pages/ script on its own (old multipage mode) until some run has
-    called st.navigation; a deep link opened first on a fresh server must still go through
-    app.py: the page asked for, the top navigation, and no sidebar listing pages/."""
+NEVER_A_PAGE_LIST = """() => {
+  window.__pageList = false;
+  new MutationObserver(() => {
+    if (document.querySelector('[data-testid=stSidebarNav], [data-testid=stSidebar]')) window.__pageList = true;
+  }).observe(document, {subtree: true, childList: true});
+}"""
+
+
+@pytest.mark.parametrize("path,shown", [("funds?lang=en", "h1"), ("staff", "h1"),
+                                        ("bigscreen?scenes=hero", ".bs-screen [data-scene=hero]")])
+def test_a_fresh_servers_first_visit_renders_its_page_directly_and_never_lists_the_pages(path, shown, browser,
+                                                                                          simulated):
+    """Streamlit decides per process, at its first session, whether to run a pages/ script on
+    its own (the old multipage mode, with every file of pages/ in a sidebar); the server turns
+    that off before any session (router.navigation_only), so a deep link opened first on a
+    fresh server renders its page at once: the page, the top navigation (public pages), and no
+    page list at any moment (watched from before the page loads)."""
     with streamlit_server(simulated / "warehouse") as url:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.add_init_script(f"({NEVER_A_PAGE_LIST})()")
         page.goto(f"{url}/{path}")
-        wait_for_app(page)
-        assert heading in page.locator("h1").first.inner_text()
+        page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=60_000)
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+        assert page.locator(shown).count() >= 1  # as soon as its script has finished
+        if shown == "h1":
+            heading = page.locator("h1").first.inner_text()
+            assert "Match funds" in heading or "Staff sign-in" in heading, heading
+        if path.startswith("funds"):
+            assert page.locator("[data-testid=stTopNavLink]").count() == len(PAGES)
+        page.wait_for_timeout(1500)
         assert page.locator("[data-testid=stSidebarNav]").count() == 0
-        assert page.locator("[data-testid=stTopNavLink]").count() == len(PAGES)
+        assert page.evaluate("window.__pageList") is False
         assert page.url.endswith(f"/{path}")
         page.close()
 

@@ -91,7 +91,7 @@ def test_stale_data_during_the_event_raises_an_alert(inbox, warehouse, capsys):
     version_reader, event = reader(Warehouse(warehouse)), load_event()
 
     def stale(now):
-        return [a for a in alerts(version_reader, event, Warehouse(warehouse), now=now) if a["rule"] == "data_stale"]
+        return [a for a in alerts(version_reader, event, now=now) if a["rule"] == "data_stale"]
 
     assert stale(at(28, 10, 5)) == []  # 4 minutes: fresh
     late = stale(at(28, 10, 31))

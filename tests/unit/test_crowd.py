@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import psutil
 import pytest
@@ -50,13 +51,15 @@ def test_the_load_driver_speaks_streamlit_and_reports_figures(small_warehouse):
 
 def _nginx_serve(warehouse, port: int, max_sessions: int) -> subprocess.Popen:
     env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), "GIVINGDAY_REPLICA_HUNG_AFTER_S": "6"}
-    process = subprocess.Popen([sys.executable, "-m", "givingday", "serve", "--replicas", "2", "--port", str(port),
-                                "--max-sessions", str(max_sessions)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = Path(warehouse).parent / f"serve-{port}.log"  # a file: the replicas' logs never fill a pipe
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "givingday", "serve", "--replicas", "2", "--port",
+                                    str(port), "--max-sessions", str(max_sessions)], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT, text=True)
     if wait_healthy(f"http://127.0.0.1:{port}", 90, process):
         return process
     process.kill()
-    raise AssertionError(f"serve --replicas did not come up: {process.stderr.read()}")
+    raise AssertionError(f"serve --replicas did not come up: {log.read_text()[-4000:]}")
 
 
 def _replicas(launcher: subprocess.Popen) -> list[psutil.Process]:

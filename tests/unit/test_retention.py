@@ -1,13 +1,15 @@
 """Bounded storage: versions older than the retention window are reclaimed with the files
 only they referenced and the Delta log before each checkpoint; the compact history keeps
-every version; a reader pinned to a reclaimed version moves to the newest."""
+every version; a reclaimed version is never answered with another version's data."""
 
 import json
+
+import pytest
 
 from givingday import queries, retention
 from givingday.event import load_event
 from givingday.ingest import Ingest
-from givingday.warehouse import Warehouse
+from givingday.warehouse import VersionGone, Warehouse
 from tests.helpers import at, gift, reference_inbox, run_cli, write
 
 
@@ -47,7 +49,9 @@ def test_versions_inside_the_window_are_kept(tmp_path):
     assert len(list((warehouse / "versions").iterdir())) == 3
 
 
-def test_a_reader_pinned_to_a_reclaimed_version_moves_to_the_newest(tmp_path):
+def test_a_reclaimed_version_is_never_answered_with_another_versions_data(tmp_path):
+    # a reader asked for version 1 after it was reclaimed says so (the page moves to the
+    # newest by asking for it); it never hands the newest version's figures out as version 1's
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     reference_inbox(inbox)
     ingest = _passes(inbox, warehouse, 1, keep_minutes=0)
@@ -58,8 +62,16 @@ def test_a_reader_pinned_to_a_reclaimed_version_moves_to_the_newest(tmp_path):
               [gift(f"D{number}", "P1", 100, at(27, 11, number))])
         ingest.run_once()
     assert not Warehouse(warehouse).has_version(1)
-    assert Warehouse(warehouse).manifest(1).version == 4
-    moved = queries.reader(Warehouse(warehouse), 1)
+    with pytest.raises(VersionGone):
+        Warehouse(warehouse).manifest(1)
+    queries.readers._readers.clear()  # a reader not opened before the reclaim
+    with pytest.raises(VersionGone):
+        queries.reader(Warehouse(warehouse), 1)
+    try:  # the reader opened before: version 1's own figures, or gone (its files were reclaimed)
+        assert queries.read(pinned, Warehouse(warehouse), lambda r: r.run("totals"))["donations"][0] == 1
+    except VersionGone:
+        pass
+    moved = queries.reader(Warehouse(warehouse))
     assert (moved.version, moved.run("totals")["donations"][0]) == (4, 4)
 
 
