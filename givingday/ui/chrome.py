@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -19,17 +20,12 @@ from givingday.ui.i18n import lang, t
 LIVE_CHECK_SECONDS = 5
 log = logging.getLogger("givingday.ui")
 
+FOCUS_CSS = (Path(__file__).parent / "assets" / "focus.css").read_text(encoding="utf-8")
+# the focus ring is also in the app shell itself (api/static_bundle.py), so it is there before
+# the first element a keyboard can reach; here for AppTest and `streamlit run app.py`
 CSS = """
 <style>
-/* a visible focus ring on everything focusable (WCAG 2.4.7): the theme's primary colour, 6:1 on
-   white; toolbars that appear on hover also appear when a keyboard reaches them */
-a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible,
-summary:focus-visible, [role="tab"]:focus-visible, [role="button"]:focus-visible, [role="option"]:focus-visible,
-[tabindex]:focus-visible { outline: 3px solid #A84300 !important; outline-offset: 2px !important; }
-html body .dvn-scroller:focus-visible { outline: 3px solid #A84300 !important; outline-offset: -3px !important; }
-html body :focus-visible, html body *:has(:focus-visible),
-html body [data-testid="stHeaderActionElements"] a:focus { opacity: 1 !important; visibility: visible !important; }
-/* phone first: the page never scrolls sideways; tables and charts scroll inside themselves */
+{focus}/* phone first: the page never scrolls sideways; tables and charts scroll inside themselves */
 html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] { overflow-x: hidden; }
 .block-container, [data-testid="stMainBlockContainer"] {
   padding: 3.8rem 0.9rem 3rem; max-width: 1180px; }
@@ -57,7 +53,7 @@ html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] { overflo
 .gd-up { color: #00734D; } .gd-down { color: #A00020; }
 @media (max-width: 640px) { .gd-kpi .v { font-size: 1.15rem; } h1 { font-size: 1.6rem !important; } }
 </style>
-"""
+""".replace("{focus}", FOCUS_CSS)
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,24 @@ def test_every_focusable_element_shows_where_the_focus_is(path, console_server, 
     assert len(seen) >= 8 and bad == [], bad[:5]
 
 
+@pytest.mark.parametrize("path", ["/funds", "/projects"])
+def test_the_top_navigation_shows_the_focus_ring_from_the_moment_it_is_drawn(path, console_server, browser):
+    """A keyboard user who presses Tab as soon as the top navigation appears, before the page's
+    script has finished (or sent its styles), sees the ring: it is in the app shell itself."""
+    url, _, _ = console_server
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(url + path)
+    page.wait_for_selector("[data-testid=stTopNavLink]", timeout=60_000)
+    seen = []
+    for _ in range(4):  # the skip link, then the navigation's links
+        page.keyboard.press("Tab")
+        if (focused := page.evaluate(FOCUS)) is not None:
+            seen.append(focused)
+    page.close()
+    assert any(f["id"] == "stTopNavLink" for f in seen), seen
+    assert all(f["outline"] or f["shadow"] for f in seen), seen
+
+
 def _tab_to(page, description: str, test: str, presses: int = 80) -> None:
     """Press Tab until the focused element passes `test` (JS, given the element), as a keyboard user does."""
     for _ in range(presses):

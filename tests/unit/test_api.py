@@ -17,7 +17,7 @@ from givingday import queries
 from givingday.api.answers import MAX_LIMIT, PROJECT_ROUTES, ROUTES
 from givingday.browser import streamlit_server
 from givingday.warehouse import Warehouse
-from tests.helpers import at, credit, gift, ingest_ok, reference_inbox, write
+from tests.helpers import ROOT, at, credit, gift, ingest_ok, reference_inbox, write
 
 pytestmark = pytest.mark.slow
 
@@ -197,6 +197,23 @@ def test_the_server_serves_the_frontend_files_compressed_from_memory(site):
     assert gzip.decompress(body) == _get(f"{url}/static/{asset}")[2]
     status, _, body = _get(f"{url}/static/../../../etc/passwd")
     assert status in (400, 404) and b"root:" not in body  # nothing outside Streamlit's static folder
+
+
+def test_every_pages_shell_carries_the_focus_ring_before_any_script_runs(site):
+    # the top navigation is drawn before a page's own styles arrive: the ring is in the shell
+    import re
+
+    from givingday.api import static_bundle
+
+    url, _, _ = site
+    app_paths = {"/" + p for p in re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text())} | {"/"}
+    assert static_bundle.SHELL_PATHS == app_paths
+    ring = static_bundle.FOCUS_CSS.read_text(encoding="utf-8")
+    for path in sorted(app_paths):
+        status, headers, body = _get(f"{url}{path}?lang=en")
+        html = body.decode()
+        assert status == 200 and headers["Cache-Control"] == "no-cache", path
+        assert f"<style>{ring}</style></head>" in html and 'src="./static/' in html, path
 
 
 
