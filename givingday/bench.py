@@ -113,7 +113,7 @@ def _staff_room(reader, warehouse: Warehouse, repeats: int) -> None:
 
 
 def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: int = 5,
-          page_seconds: float = 30, api_seconds: float = 10) -> int:
+          page_seconds: float = 30, api_seconds: float = 10, hot_passes: int = 0) -> int:
     root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="givingday-bench-"))
     inbox, warehouse_dir = root / "inbox", root / "warehouse"
     for folder in (inbox, warehouse_dir):
@@ -157,6 +157,8 @@ def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: 
     print(f"  pandas on raw Parquet     {pandas_ms:10.2f} ms   {pandas_ms / named_ms:,.0f}x slower"
           f"  [target: >= {TARGETS['pandas_ratio']}x]")
     _small_passes(inbox, warehouse_dir, passes, seconds)
+    if hot_passes:
+        hot_minute(inbox, warehouse_dir, hot_passes)
     if page_seconds:
         page_costs(warehouse_dir, page_seconds)
     if api_seconds:
@@ -167,31 +169,40 @@ def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: 
     return 0
 
 
+def _live_gifts(inbox: Path, passes: int, same_minute: bool):
+    """Write, per pass, one file of 2,000 gifts (half from new donors) and one of 200 matches,
+    an hour after the event's last file; each pass a minute later, or all into one minute."""
+    import polars as pl
+
+    gifts = pl.read_parquet(sorted((inbox / "donations").glob("*.parquet"))[-2]).head(2000)
+    credits = pl.read_parquet(sorted((inbox / "matches").glob("*.parquet"))[-2]).filter(
+        pl.col("amount_fen") > 0).head(200)
+    for number in range(1, passes + 1):
+        later = pl.duration(hours=1, minutes=0 if same_minute else number)
+        gifts.with_columns(donation_id=pl.lit(f"BENCH{number}-") + pl.col("donation_id"),
+                           donated_at=pl.col("donated_at").dt.truncate("1m") + later if same_minute
+                           else pl.col("donated_at") + later,
+                           donor_key=pl.when(pl.int_range(pl.len()) % 2 == 0)
+                           .then(pl.lit(f"new{number}-") + pl.col("donor_key")).otherwise("donor_key")) \
+            .write_parquet(inbox / "donations" / f"donations-20220430T01{number:04d}-9{number:05d}.parquet")
+        credits.with_columns(match_id=pl.lit(f"BENCH{number}-") + pl.col("match_id"),
+                             matched_at=pl.col("matched_at").dt.truncate("1m") + later if same_minute
+                             else pl.col("matched_at") + later) \
+            .write_parquet(inbox / "matches" / f"matches-20220430T01{number:04d}-9{number:05d}.parquet")
+        yield number
+
+
 def _small_passes(inbox: Path, warehouse_dir: Path, passes: int, full_seconds: float) -> None:
     """Live passes on top of the full warehouse, each bringing one file of 2,000 gifts (half
     from new donors) and one of 200 matches, timed in one process as `ingest --watch` runs."""
-    import polars as pl
-
     from givingday.ingest import Ingest
 
     if passes <= 0:
         return
     ingest = Ingest(load_event(), inbox, Warehouse(warehouse_dir))
-    gifts = pl.read_parquet(sorted((inbox / "donations").glob("*.parquet"))[-2]).head(2000)
-    credits = pl.read_parquet(sorted((inbox / "matches").glob("*.parquet"))[-2]).filter(
-        pl.col("amount_fen") > 0).head(200)
     size_before = folder_mb(warehouse_dir)
     times, rollups = [], []
-    for number in range(1, passes + 1):
-        later = pl.duration(hours=1, minutes=number)
-        gifts.with_columns(donation_id=pl.lit(f"BENCH{number}-") + pl.col("donation_id"),
-                           donated_at=pl.col("donated_at") + later,
-                           donor_key=pl.when(pl.int_range(pl.len()) % 2 == 0)
-                           .then(pl.lit(f"new{number}-") + pl.col("donor_key")).otherwise("donor_key")) \
-            .write_parquet(inbox / "donations" / f"donations-20220430T01{number:04d}-9{number:05d}.parquet")
-        credits.with_columns(match_id=pl.lit(f"BENCH{number}-") + pl.col("match_id"),
-                             matched_at=pl.col("matched_at") + later) \
-            .write_parquet(inbox / "matches" / f"matches-20220430T01{number:04d}-9{number:05d}.parquet")
+    for _ in _live_gifts(inbox, passes, same_minute=False):
         report = ingest.run_once()
         times.append(report["duration_s"])
         rollups.append(report["seconds"].get("rollups", 0.0))
@@ -204,6 +215,30 @@ def _small_passes(inbox: Path, warehouse_dir: Path, passes: int, full_seconds: f
     print(f"  warehouse {size_before:.0f} MB before, {folder_mb(warehouse_dir):.0f} MB after "
           f"(+{(folder_mb(warehouse_dir) - size_before) / passes:.2f} MB a pass, none reclaimed yet)")
 
+
+def hot_minute(inbox: Path, warehouse_dir: Path, passes: int, keep_minutes: float = 1.0) -> dict:
+    """`passes` passes of 2,000 gifts + 200 matches all into one minute (the hot bucket every
+    pass rewrites), as `ingest --watch` runs them: pass times, first 20 against last 20, and
+    each phase's median over the first and the last 20 (what grows)."""
+    from givingday.ingest import Ingest
+
+    ingest = Ingest(load_event(), inbox, Warehouse(warehouse_dir), keep_minutes)
+    reports = []
+    for _ in _live_gifts(inbox, passes, same_minute=True):
+        reports.append(ingest.run_once())
+    times = [r["duration_s"] for r in reports]
+    window = min(20, max(1, passes // 2))
+    first, last = times[:window], times[-window:]
+    phases = sorted({phase for r in reports for phase in r["seconds"]})
+    growth = {phase: (statistics.median(r["seconds"].get(phase, 0.0) for r in reports[:window]),
+                      statistics.median(r["seconds"].get(phase, 0.0) for r in reports[-window:])) for phase in phases}
+    print(f"{passes} passes of 2,000 gifts + 200 matches into one minute (retention {keep_minutes:g} min):")
+    print(f"  median {statistics.median(times):.2f} s, max {max(times):.2f} s; first {window} median "
+          f"{statistics.median(first):.2f} s, last {window} median {statistics.median(last):.2f} s "
+          f"(x{statistics.median(last) / statistics.median(first):.2f})  [target: median <= 1.5 s, last 20 <= 1.3x first 20]")
+    for phase, (early, late) in growth.items():
+        print(f"  {phase:<16} first {early:6.3f} s  last {late:6.3f} s")
+    return {"times": times, "growth": growth}
 
 
 PAGES = ("/", "/boards", "/categories", "/districts", "/funds", "/projects", "/data", "/bigscreen")

@@ -262,7 +262,7 @@ def cmd_loadtest(args) -> int:
 def cmd_bench(args) -> int:
     from givingday.bench import bench
     return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep, passes=args.passes,
-                 page_seconds=args.page_seconds, api_seconds=args.api_seconds)
+                 page_seconds=args.page_seconds, api_seconds=args.api_seconds, hot_passes=args.hot_minute_passes)
 
 
 # ---------------------------------------------------------------------------------------
@@ -352,6 +352,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=15, help="runs per query for the median")
     bench.add_argument("--keep", action="store_true", help="keep the generated data")
     bench.add_argument("--passes", type=int, default=5, help="live passes of 2,000 gifts timed at the end")
+    bench.add_argument("--hot-minute-passes", type=int, default=0,
+                       help="then this many passes of 2,000 gifts all into one minute (does a pass grow slower?)")
     bench.add_argument("--page-seconds", type=float, default=30,
                        help="time each page's reruns for this long at one viewer (0: skip)")
     bench.add_argument("--api-seconds", type=float, default=10,

@@ -30,7 +30,7 @@ from givingday.warehouse import Manifest, Warehouse
 
 ENV_RETENTION = "GIVINGDAY_RETENTION_MINUTES"
 DEFAULT_RETENTION_MINUTES = 15.0
-CHECKPOINT_EVERY = 100  # Delta commits between log checkpoints
+CHECKPOINT_EVERY = 10  # Delta commits between log checkpoints: a table opens by replaying at most ~20 commits
 SWEEP_EVERY = 100  # reclaims between full sweeps of the tables
 TRIM_EVERY = 10  # reclaims between trims of the Delta logs
 LOG = "_delta_log"

@@ -102,7 +102,8 @@ def _frame(version: int, now, url: str, playlist: director.Playlist) -> tuple[st
     level = onair.celebrating(event, version) if CELEBRATE else None
     scene = "celebrate" if level else playlist.on_air(clock.seconds(), onair.available(event, now))
     flags = _correction(version)
-    if minutes_stale(data.manifest(version, move=False), event, now, event.bigscreen.stale_after_minutes) is not None:
+    if not data.store_reached() or \
+            minutes_stale(data.manifest(version, move=False), event, now, event.bigscreen.stale_after_minutes) is not None:
         flags += bs.flag(t("bs.updating", language))
     html, lane = onair.compose(scene, event, version, language, now, url=url, lane=TICKER, flags=flags,
                                overscan=OVERSCAN, level_fen=level)

@@ -34,24 +34,32 @@ def warehouse() -> Warehouse:
     return _warehouse(str(resolve()))
 
 
-_CURRENT: dict[str, tuple[float, int | None]] = {}  # warehouse root -> (when read, version)
+_CURRENT: dict[str, tuple[float, int | None, bool]] = {}  # root -> (when read, version, read it)
 CURRENT_TTL_S = 0.5
 
 
 def published_version() -> int | None:
     """The published version, read at most twice a second per process (every page and
-    every big screen asks on each run; on object storage each read is a request)."""
+    every big screen asks on each run; on object storage each read is a request). When the
+    store cannot be reached, the version known before (a blip never blanks a screen)."""
     root = str(resolve())
     now = time.monotonic()
     known = _CURRENT.get(root)
     if known is not None and now - known[0] < CURRENT_TTL_S:
         return known[1]
     try:
-        version = _warehouse(root).current_version()
-    except OSError:
-        version = None
-    _CURRENT[root] = (now, version)
+        version, reached = _warehouse(root).current_version(), True
+    except Exception:  # noqa: BLE001 - OSError, or the object store's client errors
+        version, reached = (known[1] if known else None), False
+    _CURRENT[root] = (now, version, reached)
     return version
+
+
+def store_reached() -> bool:
+    """Whether the last look at the published version reached the store (False: the screens
+    say they are updating)."""
+    known = _CURRENT.get(str(resolve()))
+    return known is None or known[2]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

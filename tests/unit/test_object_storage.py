@@ -138,3 +138,4 @@ def test_the_pages_read_a_warehouse_on_s3(s3_env, tmp_path, monkeypatch):
         assert [i.value for i in app.info] == [], page  # no section fell back to "unavailable"
         shown[page] = "".join(str(e.proto) for e in app.main)
     assert raised > 0 and fmt.yuan(raised) in shown["pages/overview.py"]
+
