@@ -178,16 +178,14 @@ def _live_gifts(inbox: Path, passes: int, same_minute: bool):
     credits = pl.read_parquet(sorted((inbox / "matches").glob("*.parquet"))[-2]).filter(
         pl.col("amount_fen") > 0).head(200)
     for number in range(1, passes + 1):
-        later = pl.duration(hours=1, minutes=0 if same_minute else number)
-        gifts.with_columns(donation_id=pl.lit(f"BENCH{number}-") + pl.col("donation_id"),
-                           donated_at=pl.col("donated_at").dt.truncate("1m") + later if same_minute
-                           else pl.col("donated_at") + later,
+        def later(column: str, number=number) -> pl.Expr:  # an hour on; then a minute a pass, or one minute
+            moved = pl.col(column).dt.truncate("1m") if same_minute else pl.col(column)
+            return moved + pl.duration(hours=1, minutes=0 if same_minute else number)
+        gifts.with_columns(donation_id=pl.lit(f"BENCH{number}-") + pl.col("donation_id"), donated_at=later("donated_at"),
                            donor_key=pl.when(pl.int_range(pl.len()) % 2 == 0)
                            .then(pl.lit(f"new{number}-") + pl.col("donor_key")).otherwise("donor_key")) \
             .write_parquet(inbox / "donations" / f"donations-20220430T01{number:04d}-9{number:05d}.parquet")
-        credits.with_columns(match_id=pl.lit(f"BENCH{number}-") + pl.col("match_id"),
-                             matched_at=pl.col("matched_at").dt.truncate("1m") + later if same_minute
-                             else pl.col("matched_at") + later) \
+        credits.with_columns(match_id=pl.lit(f"BENCH{number}-") + pl.col("match_id"), matched_at=later("matched_at")) \
             .write_parquet(inbox / "matches" / f"matches-20220430T01{number:04d}-9{number:05d}.parquet")
         yield number
 

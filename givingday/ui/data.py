@@ -9,6 +9,7 @@ an error; it is never kept as a newer version's.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
@@ -67,25 +68,29 @@ def _manifest(root: str, version: int):
     return _warehouse(root).manifest(version)
 
 
-def manifest(version: int, move: bool = True):
-    """The manifest of a published version (immutable, so read once per process); a
-    reclaimed one moves the page to the newest (see `read`)."""
-    root = str(resolve())
+@contextlib.contextmanager
+def _exactly(root: str, version: int, move: bool):
+    """Reads of exactly `version`: reclaimed, it moves the page to the newest (see `read`) or
+    says `Unavailable`."""
     try:
-        return _manifest(root, version)
+        yield
     except VersionGone as exc:
         _moved_on(root, version, move)
         raise Unavailable(str(exc)) from exc
+
+
+def manifest(version: int, move: bool = True):
+    """The manifest of a published version (immutable, so read once per process)."""
+    root = str(resolve())
+    with _exactly(root, version, move):
+        return _manifest(root, version)
 
 
 def reader(version: int, move: bool = True) -> queries.VersionReader:
     """Exactly `version`'s reader, for code that runs several queries itself (the alert rules)."""
     root = str(resolve())
-    try:
+    with _exactly(root, version, move):
         return queries.reader(_warehouse(root), version)
-    except VersionGone as exc:
-        _moved_on(root, version, move)
-        raise Unavailable(str(exc)) from exc
 
 
 # cache_resource, not cache_data: one result per process, where cache_data would unpickle a
@@ -95,11 +100,10 @@ def reader(version: int, move: bool = True) -> queries.VersionReader:
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
     warehouse = _warehouse(root)
-    reader = queries.reader(warehouse, version)
-    if "/" in name:  # SQL of a room other than the public one, e.g. staff/gifts_by_bracket
-        query = queries.internal_sql(name)
-        return queries.read(reader, warehouse, lambda r: r.run_sql(query, query.bind(dict(params))))
-    return queries.read(reader, warehouse, lambda r: r.run(name, dict(params)))
+    # `staff/...`: SQL of a room other than the public one, e.g. staff/gifts_by_bracket
+    query = queries.internal_sql(name) if "/" in name else queries.named_query(name)
+    return queries.read(queries.reader(warehouse, version), warehouse,
+                        lambda r: r.run_sql(query, query.bind(dict(params))))
 
 
 LAST_GOOD_ENTRIES = 512  # search terms are free text: keep the fallback store bounded
@@ -129,10 +133,8 @@ def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.Da
     root = str(resolve())
     last_good, lock = _last_good()
     try:
-        frame = _run(root, version, name, bound)
-    except VersionGone as exc:
-        _moved_on(root, version, move)
-        raise Unavailable(str(exc)) from exc
+        with _exactly(root, version, move):
+            frame = _run(root, version, name, bound)
     except (queries.QueryError, WarehouseError, OSError) as exc:
         with lock:
             fallback = last_good.get((root, name, bound))
