@@ -179,7 +179,7 @@ def _live_gifts(inbox: Path, passes: int, same_minute: bool):
         pl.col("amount_fen") > 0).head(200)
     for number in range(1, passes + 1):
         def later(column: str, number=number) -> pl.Expr:  # an hour on; then a minute a pass, or one minute
-            moved = pl.col(column).dt.truncate("1m") if same_minute else pl.col(column)
+            moved = pl.col(column).min().dt.truncate("1m") if same_minute else pl.col(column)
             return moved + pl.duration(hours=1, minutes=0 if same_minute else number)
         gifts.with_columns(donation_id=pl.lit(f"BENCH{number}-") + pl.col("donation_id"), donated_at=later("donated_at"),
                            donor_key=pl.when(pl.int_range(pl.len()) % 2 == 0)
