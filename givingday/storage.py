@@ -25,7 +25,6 @@ import shutil
 import socket
 import tomllib
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 S3_SCHEME = "s3://"
@@ -33,6 +32,11 @@ S3_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"
 ENV_SECRETS = "GIVINGDAY_SECRETS"
 ENV_STATE_DIR = "GIVINGDAY_STATE_DIR"
 LOCK_TTL_S = 600
+# botocore's "standard" retries (3 attempts, backoff of at most 1 + 2 s) and a 3-s connect
+# timeout. Its legacy default makes 5 attempts with up to 15 s of backoff, so a read of an
+# endpoint that is down blocked a screen's run for 6-15 s, and a screen came back that much
+# after the endpoint did. The screens keep their last frame and try again the next second.
+S3_CLIENT_CONFIG = {"retries": {"max_attempts": 3, "mode": "standard"}, "connect_timeout": 3}
 
 
 class Locked(Exception):
@@ -62,15 +66,16 @@ def _s3fs_options() -> dict:
     settings = s3_settings()
     options: dict = {"key": settings.get("AWS_ACCESS_KEY_ID"), "secret": settings.get("AWS_SECRET_ACCESS_KEY"),
                      "endpoint_url": settings.get("AWS_ENDPOINT_URL"),
-                     "use_listings_cache": False}  # delta-rs writes beside us: never trust a cached listing
+                     "use_listings_cache": False,  # delta-rs writes beside us: never trust a cached listing
+                     "config_kwargs": S3_CLIENT_CONFIG}
     if settings.get("AWS_REGION"):
         options["client_kwargs"] = {"region_name": settings["AWS_REGION"]}
     return {k: v for k, v in options.items() if v is not None}
 
 
-@cache
 def s3_filesystem():
-    """One s3fs filesystem per process (its connection pool is shared)."""
+    """One s3fs filesystem per process and settings: fsspec keeps one instance per set of
+    arguments, so the connection pool is shared, and changed settings reach a new one."""
     import s3fs
 
     return s3fs.S3FileSystem(**_s3fs_options())

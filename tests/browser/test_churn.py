@@ -14,41 +14,16 @@ import time
 
 import pytest
 
-from givingday.browser import streamlit_server, wait_for_app
+from givingday.browser import streamlit_server
 from givingday.event import load_event
 from givingday.ingest import Ingest
-from givingday.ui import format as fmt
 from givingday.warehouse import Warehouse
+from tests.browser.screens import assert_no_error_and_own_figures, open_screens, raised_in_history, wait_until_all_show
 from tests.helpers import at, gift, query, write
 
 pytestmark = pytest.mark.browser
-PASSES, EVERY_S, FOLLOW_S = 20, 2.0, 10.0
 
-SHOWN = """() => {
-  window.__shown = [];
-  const record = () => {
-    const app = document.querySelector('[data-testid=stApp]');
-    if (!app) return;
-    const frame = document.querySelector('.bs-screen .bs[data-version]');
-    let seen = null;
-    if (frame) {
-      const hero = frame.querySelector('.bs-hero[data-fen]');
-      if (hero) seen = {version: frame.dataset.version, fen: hero.dataset.fen, text: null};
-    } else if (app.dataset.testScriptState === 'notRunning') {
-      const stamp = document.querySelector('.gd-stamp[data-version]');
-      const hero = document.querySelector('.gd-hero');
-      if (stamp && hero) seen = {version: stamp.dataset.version, fen: null, text: hero.innerText,
-                                 stale: !!document.querySelector('.gd-note[data-stale-version]')};
-    }
-    const errors = document.querySelectorAll('[data-testid=stException], [data-testid=stAlertContentError]').length;
-    const last = window.__shown[window.__shown.length - 1];
-    if (seen && (!last || last.version !== seen.version || last.fen !== seen.fen || last.text !== seen.text
-                 || errors !== last.errors))
-      window.__shown.push({...seen, errors, at: Date.now()});
-  };
-  new MutationObserver(record).observe(document, {subtree: true, childList: true, attributes: true,
-                                                  characterData: true});
-}"""
+PASSES, EVERY_S, FOLLOW_S = 20, 2.0, 10.0
 
 
 def _publish(inbox, warehouse, project, published: dict, failed: list) -> None:
@@ -74,13 +49,7 @@ def test_a_kiosk_and_an_overview_follow_20_passes_at_retention_0_and_never_misla
     project = query("board_projects", warehouse, capsys)[0]["project_id"]
     raised_by_version = {Warehouse(warehouse).current_version(): query("totals", warehouse, capsys)[0]["raised_fen"]}
     with streamlit_server(warehouse) as url:
-        pages = {}
-        for name, path in (("overview", "/"), ("kiosk", "/bigscreen?scenes=hero&rotate=600&ticker=0")):
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.add_init_script(f"({SHOWN})()")
-            page.goto(url + path)
-            wait_for_app(page)
-            pages[name] = page
+        pages = open_screens(browser, url)
         published, failed = {}, []
         publisher = threading.Thread(target=_publish, args=(inbox, warehouse, project, published, failed))
         publisher.start()
@@ -90,37 +59,12 @@ def test_a_kiosk_and_an_overview_follow_20_passes_at_retention_0_and_never_misla
         assert not failed, failed
         newest = max(published)
         # every pass's own figures, from the compact history (the versions themselves are reclaimed)
-        raised_by_version.update(_raised_by_version(warehouse))
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not all(
-                _last(page) and int(_last(page)["version"]) == newest for page in pages.values()):
-            for page in pages.values():
-                page.wait_for_timeout(200)
-        shown = {name: page.evaluate("window.__shown") for name, page in pages.items()}
-        for page in pages.values():
-            page.close()
+        raised_by_version.update(raised_in_history(warehouse))
+        shown = wait_until_all_show(pages, newest, seconds=20)
     for name, seen in shown.items():
         assert seen and int(seen[-1]["version"]) == newest, (name, seen[-3:])
-        assert all(s["errors"] == 0 for s in seen), (name, [s for s in seen if s["errors"]][:3])
-        for s in seen:  # a figure is always its version's own
-            expected = raised_by_version[int(s["version"])]
-            if s["fen"] is not None:
-                assert int(s["fen"]) == expected, (name, s)
-            elif not s["stale"]:
-                assert s["text"] == fmt.yuan(expected), (name, s)
+        assert_no_error_and_own_figures(name, seen, raised_by_version)
         for version, at_ms in published.items():  # each publication followed within 10 s
             followed = next((s["at"] for s in seen if int(s["version"]) >= version), None)
             assert followed is not None and followed - at_ms <= FOLLOW_S * 1000, (name, version, followed, at_ms)
 
-
-def _last(page) -> dict | None:
-    shown = page.evaluate("window.__shown")
-    return shown[-1] if shown else None
-
-
-def _raised_by_version(warehouse) -> dict[int, int]:
-    """Each published version's total, from the `history` table ingest keeps."""
-    from givingday import queries
-
-    history = queries.reader(Warehouse(warehouse)).cursor().table("history").pl()
-    return dict(zip(history["version"].to_list(), history["raised_fen"].to_list(), strict=True))

@@ -7,11 +7,10 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
-from givingday.browser import free_port
+from givingday.local_s3 import local_s3
 from tests.helpers import ROOT, at, credit, gift, reference_inbox, run_cli, write
 
 BUCKET = "givingday-test"
@@ -19,29 +18,8 @@ BUCKET = "givingday-test"
 
 @pytest.fixture(scope="module")
 def s3_env():
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("moto server did not start") from None
-            time.sleep(0.2)
-    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test-key",
-           "AWS_SECRET_ACCESS_KEY": "test-secret-never-logged", "AWS_REGION": "us-east-1"}
-    import boto3
-
-    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test-key", aws_secret_access_key="x",
-                 region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    yield env
-    server.terminate()
-    server.wait(timeout=10)
+    with local_s3(BUCKET) as s3:
+        yield {**os.environ, **s3.env()}
 
 
 def _figures(warehouse: str) -> dict:

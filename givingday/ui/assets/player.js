@@ -96,7 +96,10 @@ export default function (component) {
     root = document.createElement("div");
     root.className = "bs-screen";
     parentElement.appendChild(root);
-    state.html = null;
+    if (state.html) {  // remounted: put the frame on air again at once
+      root.innerHTML = state.html;
+      fit(root);
+    }
   }
   if (!state.reported) {
     state.reported = true;
@@ -104,7 +107,12 @@ export default function (component) {
     window.addEventListener("resize", () => { clearTimeout(state.resizing); state.resizing = setTimeout(report, 500); });
     report();
   }
-  if (!data || data.same) return;  // the frame on air is still the right one
+  if (!data || data.same) {
+    // the frame on air is still the right one; a browser that has none asks for it again
+    if (!state.html && !state.asked) { state.asked = true; setStateValue("lost", Date.now()); }
+    return;
+  }
+  state.asked = false;
   document.documentElement.lang = data.lang || document.documentElement.lang;
   if (data.html !== state.html) {
     state.html = data.html;

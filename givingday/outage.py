@@ -1,0 +1,171 @@
+"""An endpoint that can be taken away and given back: a TCP relay in front of a server (the
+object store), for the tests and `chaos` that stop the warehouse's S3 endpoint for a while.
+
+    with endpoint_relay("127.0.0.1", 9000) as relay:  # clients use relay.url instead of :9000
+        relay.stop()    # every open connection is reset, every new one refused with a reset
+        relay.resume()  # connections are relayed again
+
+A stopped relay behaves as an endpoint that went away does: the client's connection is
+reset (RST, not a clean close), so a client's retry logic meets what a real outage gives it.
+
+The relay runs in a process of its own (`python -m givingday.outage TARGET_HOST TARGET_PORT`,
+stopped by SIGUSR1, resumed by SIGUSR2). In the caller's process its threads would starve:
+delta-rs holds the interpreter lock while it waits for the endpoint, so a relay thread
+beside it never gets to forward the answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+
+
+def _reset(sock: socket.socket) -> None:
+    """Close with a reset (SO_LINGER 0), as a vanished server's host answers."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    sock.close()
+
+
+class Relay:
+    def __init__(self, target_host: str, target_port: int, host: str = "127.0.0.1", port: int = 0):
+        self.target = (target_host, target_port)
+        self._listener = socket.create_server((host, port), reuse_port=False)
+        self.host, self.port = self._listener.getsockname()[:2]
+        self._up = threading.Event()
+        self._up.set()
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+        self._closed = False
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def is_up(self) -> bool:
+        return self._up.is_set()
+
+    def start(self) -> Relay:
+        threading.Thread(target=self._accept, name="relay-accept", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """The endpoint goes away: reset every open connection, refuse new ones."""
+        self._up.clear()
+        with self._lock:
+            sockets, self._open = self._open, set()
+        for sock in sockets:
+            _reset(sock)
+
+    def resume(self) -> None:
+        self._up.set()
+
+    def close(self) -> None:
+        self._closed = True
+        self.stop()
+        self._listener.close()
+
+    def __enter__(self) -> Relay:
+        return self.start()
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            if not self._up.is_set():
+                _reset(client)
+                continue
+            try:
+                server = socket.create_connection(self.target, timeout=10)
+                server.settimeout(None)
+            except OSError:
+                _reset(client)
+                continue
+            with self._lock:
+                self._open.update((client, server))
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        """Copy bytes one way until either side ends; then end both (HTTP needs no half-close)."""
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        with self._lock:
+            ours = source in self._open
+            self._open.discard(source)
+            self._open.discard(sink)
+        if ours:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+
+
+class _RelayProcess:
+    def __init__(self, process: subprocess.Popen, url: str):
+        self.process, self.url = process, url
+
+    def stop(self) -> None:
+        self._signal(signal.SIGUSR1)
+
+    def resume(self) -> None:
+        self._signal(signal.SIGUSR2)
+
+    def _signal(self, number: int) -> None:
+        self.process.send_signal(number)
+        if self.process.stdout.readline().strip() not in ("stopped", "resumed"):
+            raise RuntimeError("the relay did not answer")
+
+
+@contextlib.contextmanager
+def endpoint_relay(target_host: str, target_port: int, port: int = 0):
+    """A relay process in front of target; yields it (`url`, `stop()`, `resume()`)."""
+    process = subprocess.Popen([sys.executable, "-m", "givingday.outage", target_host, str(target_port), str(port)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip()
+        if not url.startswith("http://"):
+            raise RuntimeError("the relay did not start")
+        yield _RelayProcess(process, url)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main(argv: list[str]) -> None:
+    relay = Relay(argv[0], int(argv[1]), port=int(argv[2]) if len(argv) > 2 else 0).start()
+
+    def answer(action, word):
+        def handler(*_):
+            action()
+            print(word, flush=True)
+        return handler
+
+    signal.signal(signal.SIGUSR1, answer(relay.stop, "stopped"))
+    signal.signal(signal.SIGUSR2, answer(relay.resume, "resumed"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(relay.url, flush=True)
+    while True:
+        signal.pause()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
