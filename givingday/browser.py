@@ -27,6 +27,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop(process: subprocess.Popen, within_s: float = 10) -> None:
+    """SIGTERM, and SIGKILL if it has not exited within `within_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=within_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_healthy(url: str, seconds: float, process: subprocess.Popen | None = None) -> bool:
     """Whether `url` answers its health check within `seconds` (False at once if `process` exits)."""
     deadline = time.monotonic() + seconds
@@ -63,11 +73,7 @@ def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int |
                 raise RuntimeError(f"streamlit did not start: {log.read()[-4000:]}")
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process, within_s=15)
 
 
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 
-from givingday.browser import free_port
+from givingday.browser import free_port, stop
 
 KEY_ID, SECRET, REGION = "test-key", "test-secret-never-logged", "us-east-1"
 
@@ -57,8 +57,4 @@ def local_s3(bucket: str, host: str = "127.0.0.1", start_within_s: float = 30):
                      region_name=REGION).create_bucket(Bucket=bucket)
         yield s3
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)

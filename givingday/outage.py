@@ -146,8 +146,9 @@ def endpoint_relay(target_host: str, target_port: int, port: int = 0):
             raise RuntimeError("the relay did not start")
         yield _RelayProcess(process, url)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        from givingday.browser import stop
+
+        stop(process)
 
 
 def main(argv: list[str]) -> None:
