@@ -24,34 +24,40 @@ import subprocess
 import sys
 import threading
 
+from givingday.browser import stop
 
-def _reset(sock: socket.socket) -> None:
+
+def _refuse(sock: socket.socket) -> None:
     """Close with a reset (SO_LINGER 0), as a vanished server's host answers."""
+    _abort(sock)
+    sock.close()
+
+
+def _abort(sock: socket.socket) -> None:
+    """Make the socket's close send a reset (SO_LINGER 0), and wake the pump blocked reading
+    it (SHUT_RD sends nothing). A plain close() from another thread would not: the blocked
+    recv keeps the socket alive, the client's next request on it is read and never answered,
+    and the client hangs until its read timeout instead of meeting a reset."""
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RD)
     except OSError:
         pass
-    sock.close()
 
 
 class Relay:
     def __init__(self, target_host: str, target_port: int, host: str = "127.0.0.1", port: int = 0):
         self.target = (target_host, target_port)
-        self._listener = socket.create_server((host, port), reuse_port=False)
+        self._listener = socket.create_server((host, port))
         self.host, self.port = self._listener.getsockname()[:2]
         self._up = threading.Event()
         self._up.set()
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
-        self._closed = False
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
-
-    @property
-    def is_up(self) -> bool:
-        return self._up.is_set()
 
     def start(self) -> Relay:
         threading.Thread(target=self._accept, name="relay-accept", daemon=True).start()
@@ -61,38 +67,24 @@ class Relay:
         """The endpoint goes away: reset every open connection, refuse new ones."""
         self._up.clear()
         with self._lock:
-            sockets, self._open = self._open, set()
+            sockets = list(self._open)
         for sock in sockets:
-            _reset(sock)
+            _abort(sock)  # its pump wakes and closes it: a reset
 
     def resume(self) -> None:
         self._up.set()
 
-    def close(self) -> None:
-        self._closed = True
-        self.stop()
-        self._listener.close()
-
-    def __enter__(self) -> Relay:
-        return self.start()
-
-    def __exit__(self, *_) -> None:
-        self.close()
-
     def _accept(self) -> None:
-        while not self._closed:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return  # closed
+        while True:
+            client, _ = self._listener.accept()
             if not self._up.is_set():
-                _reset(client)
+                _refuse(client)
                 continue
             try:
                 server = socket.create_connection(self.target, timeout=10)
                 server.settimeout(None)
             except OSError:
-                _reset(client)
+                _refuse(client)
                 continue
             with self._lock:
                 self._open.update((client, server))
@@ -100,23 +92,22 @@ class Relay:
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        """Copy bytes one way until either side ends; then end both (HTTP needs no half-close)."""
+        """Copy bytes one way until either side ends or the relay stops; then end both (HTTP
+        needs no half-close): wake the other pump first, then close (a FIN, or after
+        `_abort` a reset)."""
         try:
             while chunk := source.recv(65536):
                 sink.sendall(chunk)
         except OSError:
             pass
         with self._lock:
-            ours = source in self._open
-            self._open.discard(source)
-            self._open.discard(sink)
-        if ours:
-            for sock in (source, sink):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                sock.close()
+            self._open.difference_update((source, sink))
+        for sock in (source, sink):
+            try:
+                sock.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass
+            sock.close()
 
 
 class _RelayProcess:
@@ -146,8 +137,6 @@ def endpoint_relay(target_host: str, target_port: int, port: int = 0):
             raise RuntimeError("the relay did not start")
         yield _RelayProcess(process, url)
     finally:
-        from givingday.browser import stop
-
         stop(process)
 
 

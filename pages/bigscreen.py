@@ -117,6 +117,8 @@ def screen() -> None:
     version = data.published_version()
     url = onair.qr_url(event, st.context.url)
     if version is not None:
+        if not data.store_reached() and _keep_last_frame(version, playlist.source):
+            return  # the store is out of reach: no read this second would get through either
         try:
             scene, html, lane = _frame(version, now, url, playlist)
         except data.Unavailable:

@@ -48,6 +48,14 @@ def last_shown(page) -> dict | None:
     return shown[-1] if shown else None
 
 
+def turn(pages: dict, seconds: float) -> None:
+    """Keep the pages' event loops turning for `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for page in pages.values():
+            page.wait_for_timeout(200)
+
+
 def turn_until_all_show(pages: dict, version: int, seconds: float) -> float | None:
     """Turn the pages' event loops until each shows `version` or newer: the seconds that
     took, or None if the time ran out."""

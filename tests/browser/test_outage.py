@@ -9,7 +9,6 @@ The ingest writes straight to the store (moto); the web server reaches it only t
 relay the test stops and resumes (`givingday.outage`)."""
 
 import os
-import time
 
 import pytest
 
@@ -21,8 +20,10 @@ from givingday.outage import endpoint_relay
 from givingday.warehouse import Warehouse
 from tests.browser.screens import (
     assert_no_error_and_own_figures,
+    last_shown,
     open_screens,
     raised_in_history,
+    turn,
     turn_until_all_show,
     wait_until_all_show,
 )
@@ -46,13 +47,6 @@ def _publish(ingest: Ingest, inbox, number: int) -> int:
     return ingest.warehouse.current_version()
 
 
-def _turn(pages: dict, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for page in pages.values():
-            page.wait_for_timeout(200)
-
-
 def test_screens_ride_out_an_object_store_outage_and_follow_once_it_ends(browser, tmp_path, monkeypatch):
     with local_s3(BUCKET) as s3, endpoint_relay(s3.host, s3.port) as relay:
         for name, value in {**s3.env(), "GIVINGDAY_STATE_DIR": str(tmp_path / "state")}.items():
@@ -69,10 +63,11 @@ def test_screens_ride_out_an_object_store_outage_and_follow_once_it_ends(browser
                                        for name, page in pages.items()}
             up = _publish(ingest, inbox, 2)  # with the store up: how long a publication takes here
             with_store_up = turn_until_all_show(pages, up, MEASURE_S)
-            assert with_store_up is not None, f"a publication was not followed within {MEASURE_S} s with the store up"
+            assert with_store_up is not None, (f"version {up} was not followed within {MEASURE_S} s with the store up",
+                                               {name: last_shown(page) for name, page in pages.items()})
             relay.stop()
             during = _publish(ingest, inbox, 3)  # the store itself is up: only the screens lose it
-            _turn(pages, DOWN_S)
+            turn(pages, DOWN_S)
             shown_down = {name: page.evaluate("window.__shown") for name, page in pages.items()}
             relay.resume()
             after_outage = turn_until_all_show(pages, during, MEASURE_S)
