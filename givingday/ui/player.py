@@ -24,8 +24,9 @@ def show(html: str, scene: str, lane: list[str] | None, language: str) -> list[i
     last (a fragment rerun that changes nothing sends a few bytes): `reset()` at the top of
     every full run of the page, so a new or reconnected browser always gets the whole frame.
     A browser told "same" while it has no frame (the run that carried it never arrived) says
-    so (its `lost` state changes) and gets the whole frame on the rerun that follows, so a
-    kiosk is never left blank."""
+    so (its `lost` state changes) and gets the whole frame on the rerun that follows. This is
+    a stopgap: the blank kiosk it answers comes from the fragment no longer being rerun,
+    which is not fixed (see issue 18's note)."""
     frame = {"html": html, "scene": scene, "lane": lane or [], "lang": html_lang(language)}
     stamp, lost = hash((html, tuple(lane or ()))), _state("lost")
     if st.session_state.get(_SENT) == stamp and st.session_state.get(_LOST) == lost:
