@@ -53,7 +53,6 @@ SCREEN = director.screen_name(st.query_params.get("screen"))
 OWN = _own_playlist()
 TICKER, CELEBRATE = _switch("ticker"), _switch("celebrate")
 OVERSCAN = _number("overscan", event.bigscreen.overscan_percent, 0, 10)
-player.reset()
 document.declare(t("nav.bigscreen", language), event, language)
 st.html(bs.KIOSK_CSS + bs.SCENE_CSS.replace(".bs {", f".bs {{ --bs-page:{event.bigscreen.background};", 1))
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from givingday import contract
+from givingday import contract, file_cache
 from givingday.queries.sql import NamedQuery, QueryError, internal_sql, named_query
 from givingday.warehouse import Manifest, Warehouse
 
@@ -34,8 +34,9 @@ class VersionReader:
     """One pinned warehouse version, queryable through DuckDB views of its files."""
 
     def __init__(self, manifest: Manifest, warehouse: Warehouse, tables: tuple[str, ...] | None = None,
-                 config: dict | None = None):
-        """Views of every table of the version, or only of `tables`."""
+                 config: dict | None = None, local_copies: bool = False):
+        """Views of every table of the version, or only of `tables`; with `local_copies`, of
+        this process's local copies of a remote warehouse's files (`file_cache`)."""
         self.manifest = manifest
         self.version = manifest.version
         self._connection = duckdb.connect(config=config or {})
@@ -44,8 +45,12 @@ class VersionReader:
         for table in manifest.tables:
             if tables is not None and table not in tables:
                 continue
-            files = manifest.files(table) or [str(warehouse.schema_file(table))]
-            self._connection.read_parquet(files, hive_partitioning=False).create_view(table)
+            files = manifest.files(table)
+            if files:
+                files = file_cache.local_paths(files) if local_copies else files
+                self._connection.read_parquet(files, hive_partitioning=False).create_view(table)
+            else:  # an empty table: its schema, read once (a view would read the file per query)
+                self._connection.read_parquet([str(warehouse.schema_file(table))]).limit(0).create(table)
         self.time_zone = contract.TZ
         if "event_info" in manifest.tables and (tables is None or "event_info" in tables):
             self.time_zone = self._connection.sql(internal_sql("reader/event_time_zone").sql).fetchall()[0][0]

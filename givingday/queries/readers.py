@@ -13,6 +13,7 @@ import threading
 import duckdb
 import polars as pl
 
+from givingday import file_cache
 from givingday.queries.reader import VersionReader
 from givingday.queries.sql import NoData, QueryError
 from givingday.warehouse import VersionGone, Warehouse
@@ -35,7 +36,7 @@ def reader(warehouse: Warehouse | str | None = None, version: int | None = None)
     if known is not None:
         return known
     try:
-        made = VersionReader(warehouse.manifest(version), warehouse)
+        made = VersionReader(warehouse.manifest(version), warehouse, local_copies=True)
     except VersionGone:
         if asked is None:  # the published one was reclaimed as we opened it: open the newer one
             return reader(warehouse)
@@ -46,6 +47,8 @@ def reader(warehouse: Warehouse | str | None = None, version: int | None = None)
         made = _readers.setdefault(key, made)
         for stale in sorted(k for k in _readers if k[0] == key[0])[:-KEEP_READERS]:
             _readers.pop(stale)
+        named = {f for kept in _readers.values() for table in kept.manifest.tables for f in kept.manifest.files(table)}
+    file_cache.keep_only(named)
     return made
 
 

@@ -10,6 +10,7 @@ an error; it is never kept as a newer version's.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -19,6 +20,8 @@ import streamlit as st
 
 from givingday import queries
 from givingday.warehouse import VersionGone, Warehouse, WarehouseError, resolve
+
+log = logging.getLogger("givingday.ui")
 
 
 class Unavailable(Exception):
@@ -136,6 +139,7 @@ def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.Da
         with _exactly(root, version, move):
             frame = _run(root, version, name, bound)
     except (queries.QueryError, WarehouseError, OSError) as exc:
+        log.warning("%s on version %s could not be read: %s", name, version, exc)
         with lock:
             fallback = last_good.get((root, name, bound))
         if fallback is None or fallback[0] > version:

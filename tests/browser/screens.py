@@ -1,111 +1,26 @@
-"""What a kiosk and an overview show, as the pages record it themselves.
+"""The screens' own records (`givingday.screens`), and what the browser tests assert on them."""
 
-`SHOWN` (an init script) makes a page keep `window.__shown`: every change of the
-(version, figure) pair it shows, with the count of error elements and the time (ms).
-A kiosk's record says whether its frame is marked updating (数据更新中). The
-kiosk's figure is its frame's `data-version` and its hero's `data-fen`; the overview's is
-its stamp's `data-version` and the hero's text, recorded only when its script has finished
-(during a rerun old and new elements stand side by side), with whether a stale note is up.
-A MutationObserver samples every change, not what a poll happens to catch."""
+from givingday.screens import (
+    falls_without_note,
+    followed_within,
+    last_shown,
+    mislabelled,
+    open_screens,
+    raised_in_history,
+    turn,
+    turn_until_all_show,
+    wait_until_all_show,
+    with_errors,
+)
 
-import time
-
-from givingday.browser import wait_for_app
-from givingday.ui import format as fmt
-
-SCREENS = (("overview", "/"), ("kiosk", "/bigscreen?scenes=hero&rotate=600&ticker=0"))
-
-SHOWN = """() => {
-  window.__shown = [];
-  const record = () => {
-    const app = document.querySelector('[data-testid=stApp]');
-    if (!app) return;
-    const frame = document.querySelector('.bs-screen .bs[data-version]');
-    let seen = null;
-    if (frame) {
-      const hero = frame.querySelector('.bs-hero[data-fen]');
-      if (hero) seen = {version: frame.dataset.version, fen: hero.dataset.fen, text: null,
-                      updating: !!frame.querySelector('.bs-flag')};
-    } else if (app.dataset.testScriptState === 'notRunning') {
-      const stamp = document.querySelector('.gd-stamp[data-version]');
-      const hero = document.querySelector('.gd-hero');
-      if (stamp && hero) seen = {version: stamp.dataset.version, fen: null, text: hero.innerText,
-                                 stale: !!document.querySelector('.gd-note[data-stale-version]')};
-    }
-    const errors = document.querySelectorAll('[data-testid=stException], [data-testid=stAlertContentError]').length;
-    const last = window.__shown[window.__shown.length - 1];
-    if (seen && (!last || last.version !== seen.version || last.fen !== seen.fen || last.text !== seen.text
-                 || errors !== last.errors || last.updating !== seen.updating))
-      window.__shown.push({...seen, errors, at: Date.now()});
-  };
-  new MutationObserver(record).observe(document, {subtree: true, childList: true, attributes: true,
-                                                  characterData: true});
-}"""
-
-
-def last_shown(page) -> dict | None:
-    shown = page.evaluate("window.__shown")
-    return shown[-1] if shown else None
-
-
-def turn(pages: dict, seconds: float) -> None:
-    """Keep the pages' event loops turning for `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for page in pages.values():
-            page.wait_for_timeout(200)
-
-
-def turn_until_all_show(pages: dict, version: int, seconds: float) -> float | None:
-    """Turn the pages' event loops until each shows `version` or newer: the seconds that
-    took, or None if the time ran out."""
-    started = time.monotonic()
-    while not all(last_shown(page) and int(last_shown(page)["version"]) >= version for page in pages.values()):
-        if time.monotonic() - started > seconds:
-            return None
-        for page in pages.values():
-            page.wait_for_timeout(100)
-    return time.monotonic() - started
-
-
-def wait_until_all_show(pages: dict, version: int, seconds: float) -> dict[str, list[dict]]:
-    """As `turn_until_all_show`; then close the pages and give what each showed."""
-    turn_until_all_show(pages, version, seconds)
-    shown = {name: page.evaluate("window.__shown") for name, page in pages.items()}
-    for page in pages.values():
-        page.close()
-    return shown
-
-
-def open_screens(browser, url: str) -> dict:
-    """An overview and a kiosk, each recording what it shows from its first paint."""
-    pages = {}
-    for name, path in SCREENS:
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.add_init_script(f"({SHOWN})()")
-        page.goto(url + path)
-        wait_for_app(page)
-        pages[name] = page
-    return pages
+__all__ = ["assert_no_error_and_own_figures", "falls_without_note", "followed_within", "last_shown", "open_screens",
+           "raised_in_history", "turn", "turn_until_all_show", "wait_until_all_show"]
 
 
 def assert_no_error_and_own_figures(name: str, seen: list[dict], raised_by_version: dict[int, int]) -> None:
     """No error element was ever up, and every figure shown was its version's own total (a
     stale overview says so, with its own older version)."""
-    assert all(s["errors"] == 0 for s in seen), (name, [s for s in seen if s["errors"]][:3])
-    for s in seen:
-        expected = raised_by_version[int(s["version"])]
-        if s["fen"] is not None:
-            assert int(s["fen"]) == expected, (name, s)
-        elif not s["stale"]:
-            assert s["text"] == fmt.yuan(expected), (name, s)
-
-
-def raised_in_history(warehouse) -> dict[int, int]:
-    """Each published version's total, from the `history` table ingest keeps (the versions
-    themselves may be reclaimed)."""
-    from givingday import queries
-    from givingday.warehouse import Warehouse
-
-    history = queries.reader(Warehouse(warehouse)).cursor().table("history").pl()
-    return dict(zip(history["version"].to_list(), history["raised_fen"].to_list(), strict=True))
+    assert not with_errors(seen), (name, with_errors(seen)[:3])
+    assert all(int(s["version"]) in raised_by_version for s in seen), (name, seen[-3:])
+    assert not mislabelled(seen, raised_by_version), (name, mislabelled(seen, raised_by_version)[:3])
+    assert not falls_without_note(seen, raised_by_version), (name, falls_without_note(seen, raised_by_version)[:3])

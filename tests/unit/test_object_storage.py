@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,56 @@ def test_the_pages_read_a_warehouse_on_s3(s3_env, tmp_path, monkeypatch):
         shown[page] = "".join(str(e.proto) for e in app.main)
     assert raised > 0 and fmt.yuan(raised) in shown["pages/overview.py"]
 
+
+
+def test_readers_query_local_copies_of_the_files_fetched_once_and_removed_when_unnamed(
+        s3_env, tmp_path, monkeypatch):
+    from givingday import cli, file_cache, queries, storage
+    from givingday.warehouse import Warehouse
+
+    for name, value in {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state"),
+                        "GIVINGDAY_RETENTION_MINUTES": "0"}.items():
+        monkeypatch.setenv(name, value)
+    fetched = []
+    real_fetch = file_cache._fetch
+
+    def counting_fetch(remote, copies, folder):
+        fetched.extend(remote)
+        return real_fetch(remote, copies, folder)
+
+    monkeypatch.setattr(file_cache, "_fetch", counting_fetch)
+    inbox, remote = tmp_path / "inbox", f"s3://{BUCKET}/copies"
+    reference_inbox(inbox)
+    _batch(inbox, 1)
+    assert cli.main(["ingest", "--inbox", str(inbox), "--warehouse", remote]) == 0
+    warehouse = Warehouse(remote)
+    first = warehouse.manifest(warehouse.current_version())
+    named = {f for table in first.tables for f in first.files(table)}
+    reader = queries.reader(warehouse)
+    assert sorted(fetched) == sorted(named)  # every data file once, in one batch
+    direct = queries.VersionReader(first, warehouse)  # reading the store itself
+    for name in ("totals", "projects_leaderboard", "pools", "timeline"):
+        assert reader.run(name).to_dicts() == direct.run(name).to_dicts(), name
+    assert file_cache.local_paths(sorted(named)) and sorted(fetched) == sorted(named)  # not again
+    copies = [Path(p) for p in file_cache.local_paths(sorted(named))]
+    assert all(p.is_file() and not storage.is_remote(str(p)) for p in copies)
+
+    _batch(inbox, 2)  # the next version: only its new files are fetched
+    assert cli.main(["ingest", "--inbox", str(inbox), "--warehouse", remote]) == 0
+    second = warehouse.manifest(warehouse.current_version())
+    fetched.clear()
+    queries.reader(warehouse)
+    assert set(fetched) == {f for table in second.tables for f in second.files(table)} - named
+
+    # a copy no kept reader names goes once it is old enough, and not before
+    only_first = [p for p, f in zip(copies, sorted(named), strict=True)
+                  if f not in {f for table in second.tables for f in second.files(table)}]
+    assert only_first, "the second version rewrote some files"
+    assert file_cache.keep_only(set()) == 0  # all fetched just now
+    old = time.time() - file_cache.KEEP_NEW_S - 1
+    for copy in only_first:
+        os.utime(copy, (old, old))
+    kept = {f for table in second.tables for f in second.files(table)}
+    assert file_cache.keep_only(kept) == len(only_first)
+    assert not any(p.exists() for p in only_first)
+    assert all(Path(p).is_file() for p in file_cache.local_paths(sorted(kept)))

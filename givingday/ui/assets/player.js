@@ -107,12 +107,7 @@ export default function (component) {
     window.addEventListener("resize", () => { clearTimeout(state.resizing); state.resizing = setTimeout(report, 500); });
     report();
   }
-  if (!data || data.same) {
-    // the frame on air is still the right one; a browser that has none asks for it again
-    if (!state.html && !state.asked) { state.asked = true; setStateValue("lost", Date.now()); }
-    return;
-  }
-  state.asked = false;
+  if (!data) return;
   document.documentElement.lang = data.lang || document.documentElement.lang;
   if (data.html !== state.html) {
     state.html = data.html;
