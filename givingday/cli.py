@@ -68,7 +68,9 @@ def cmd_ingest(args) -> int:
 
     try:
         if args.watch:
-            ingest.watch(args.interval, tell)
+            ingest.watch(args.interval, tell, lambda exc: print(
+                f"givingday ingest: a pass failed, trying again in {args.interval:g} s: {exc}", file=sys.stderr,
+                flush=True))
         else:
             tell(ingest.run_once())
         return 0
@@ -253,6 +255,13 @@ def cmd_replay(args) -> int:
                   docs=args.docs, workdir=args.workdir, linger=args.linger)
 
 
+def cmd_chaos(args) -> int:
+    from givingday.chaos import chaos
+    return chaos(minutes=args.minutes, scale=args.scale, retention=args.retention_minutes, viewers=args.viewers,
+                 kill_replica_every=args.kill_replica_every, kill_ingest_every=args.kill_ingest_every, s3=args.s3,
+                 outages=args.outages, outage_seconds=args.outage_seconds, docs=args.docs, workdir=args.workdir)
+
+
 def cmd_loadtest(args) -> int:
     from givingday.loadtest import loadtest
     return loadtest(url=args.url, page=args.page, query=args.query, sessions=args.sessions, duration=args.duration,
@@ -371,6 +380,21 @@ def parser() -> argparse.ArgumentParser:
                          help="after the data stops, stay until the retention window has passed")
     replay_.add_argument("--workdir", type=Path, help="keep the inbox and warehouse here")
     replay_.set_defaults(run=cmd_replay)
+
+    chaos_ = commands.add_parser("chaos", help="the live loop under faults with viewers on: replicas and the ingest "
+                                               "killed, the S3 endpoint stopped; checks what the screens showed")
+    chaos_.add_argument("--minutes", type=float, default=20.0, help="wall-clock minutes for the 72 hours")
+    chaos_.add_argument("--scale", type=float, default=1.0)
+    chaos_.add_argument("--retention-minutes", type=float, default=1.0)
+    chaos_.add_argument("--viewers", type=int, default=50, help="sessions from the load driver")
+    chaos_.add_argument("--kill-replica-every", type=float, default=300.0, metavar="SECONDS")
+    chaos_.add_argument("--kill-ingest-every", type=float, default=420.0, metavar="SECONDS")
+    chaos_.add_argument("--s3", action="store_true", help="the warehouse on a local S3 endpoint that is stopped")
+    chaos_.add_argument("--outages", type=int, default=2, help="times the S3 endpoint is stopped (with --s3)")
+    chaos_.add_argument("--outage-seconds", type=float, default=30.0)
+    chaos_.add_argument("--docs", action="store_true", help="write the report into docs/benchmarks.md")
+    chaos_.add_argument("--workdir", type=Path, help="keep the inbox and warehouse here")
+    chaos_.set_defaults(run=cmd_chaos)
 
     load = commands.add_parser("loadtest", help="a crowd of viewers over Streamlit's websocket protocol: "
                                                 "rerun latency, errors, server CPU and RSS")

@@ -3,7 +3,7 @@
 A published file never changes: Delta names every file it writes uniquely, and a rewrite
 (a rollup replaced, a compaction) writes new files. So a copy fetched once stays right for
 as long as any version names it. Without copies, every query read every file it touches
-from the object store again: on moto a kiosk's nine queries took 4.0 s and a reader's
+from the object store again: on moto a kiosk's nine queries took 3.2 s and a reader's
 views 1.8 s, every time a version was published.
 
 One folder per process (`givingday-files-PID-…` in the temp folder), so no process removes

@@ -35,14 +35,14 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from givingday import contract, faults
+from givingday import contract, faults, storage
 from givingday.event import Event
 from givingday.loops import stop_on_signal
 from givingday.queries import VersionReader, internal_sql, set_time_zone
 from givingday.register import Register
 from givingday.retention import Reclaimed, Reclaimer, retention_minutes
 from givingday.rollups import Fold
-from givingday.warehouse import BULK_ROWS, Manifest, Publisher, Warehouse, now_stamp
+from givingday.warehouse import BULK_ROWS, Manifest, Publisher, Warehouse, WarehouseLocked, now_stamp
 
 # DuckDB's memory per phase, so the whole ingest stays under 4 GB at 50 million gifts: the
 # ledger phase also holds a chunk in polars; the rollup phase holds nothing else.
@@ -269,18 +269,40 @@ class Ingest:
         with self.warehouse.write_lock():
             return self._locked_pass()
 
-    def watch(self, interval: float, on_report) -> None:
+    def watch(self, interval: float, on_report, on_trouble=None) -> None:
         """Pass after pass, holding the write lock throughout: one writer owns the warehouse.
 
         SIGINT or SIGTERM stops it between passes, so a pass is never cut in the middle of a
         publication; a second signal during a long pass interrupts at once.
-        """
-        with self.warehouse.write_lock() as refresh_lock, stop_on_signal() as stop:
+
+        A pass that fails (the object store out of reach, a disk full) is told to
+        `on_trouble` and tried again `interval` later, the lock kept: the published version
+        stays as it was, and the next pass recovers what the failed one left half written,
+        as after a crash. Taking the lock is retried so too, unless another ingest holds it
+        (`WarehouseLocked`)."""
+        trouble = on_trouble or (lambda exc: None)
+        with stop_on_signal() as stop:
             while not stop.is_set():
-                started = time.monotonic()
+                try:
+                    with self.warehouse.write_lock() as refresh_lock:
+                        self._passes(interval, refresh_lock, on_report, trouble, stop)
+                except WarehouseLocked:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the store out of reach as the lock was taken
+                    trouble(exc)
+                    stop.wait(interval)
+
+    def _passes(self, interval: float, refresh_lock, on_report, trouble, stop) -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
                 refresh_lock()
                 on_report(self._locked_pass())
-                stop.wait(max(0.0, interval - (time.monotonic() - started)))  # a pass every `interval`
+            except (WarehouseLocked, storage.Locked):  # another ingest took the lock over: stop writing
+                raise
+            except Exception as exc:  # noqa: BLE001 - said, and tried again next interval
+                trouble(exc)
+            stop.wait(max(0.0, interval - (time.monotonic() - started)))  # a pass every `interval`
 
     def _locked_pass(self) -> dict:
         started = time.monotonic()

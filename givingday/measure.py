@@ -24,3 +24,13 @@ def folder_mb(path: Path) -> float:
             except OSError:
                 pass
     return total / 2**20
+
+
+def write_docs_section(docs: Path, heading: str, text: str) -> None:
+    """Replace (or add, at the end) the `heading` section of a Markdown file with `text`."""
+    current = docs.read_text() if docs.exists() else "# Benchmarks\n"
+    if heading in current:
+        before, after = current.split(heading, 1)
+        rest = after.split("\n## ", 1)
+        current = before + (("## " + rest[1]) if len(rest) > 1 else "")
+    docs.write_text(current.rstrip() + f"\n\n{heading}\n\n{text}\n")

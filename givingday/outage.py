@@ -141,20 +141,24 @@ def endpoint_relay(target_host: str, target_port: int, port: int = 0):
 
 
 def main(argv: list[str]) -> None:
+    """Serve until SIGTERM; SIGUSR1 stops the relay, SIGUSR2 resumes it, each answered by a line.
+
+    The signals are blocked in every thread (before any is started, so all inherit it) and
+    taken synchronously by the main thread (`sigwait`). With handlers instead, the kernel may
+    deliver a signal to a relay thread: the main thread then slept on in `pause()`, the
+    handler never ran, and the caller waited for its answer for ever (seen once the relay
+    carried a crowd's connections)."""
+    wanted = {signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
     relay = Relay(argv[0], int(argv[1]), port=int(argv[2]) if len(argv) > 2 else 0).start()
-
-    def answer(action, word):
-        def handler(*_):
-            action()
-            print(word, flush=True)
-        return handler
-
-    signal.signal(signal.SIGUSR1, answer(relay.stop, "stopped"))
-    signal.signal(signal.SIGUSR2, answer(relay.resume, "resumed"))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(relay.url, flush=True)
-    while True:
-        signal.pause()
+    while (received := signal.sigwait(wanted)) != signal.SIGTERM:
+        if received == signal.SIGUSR1:
+            relay.stop()
+            print("stopped", flush=True)
+        else:
+            relay.resume()
+            print("resumed", flush=True)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import psutil
 
-from givingday.measure import folder_mb, percentile
+from givingday.measure import folder_mb, percentile, write_docs_section
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENT_HOURS = 72
@@ -135,7 +135,7 @@ def replay(scale: float, minutes: float, interval: float, retention: float, docs
                    scale, minutes, interval, retention, speed)
     print(text)
     if docs:
-        _write_docs(text)
+        write_docs_section(DOCS, DOCS_HEADING, text)
     if workdir is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0
@@ -222,13 +222,3 @@ def _largest(samples: list[dict]) -> float:
 def _at_end(recording: Recording) -> float:
     index = recording.end_of_data if recording.end_of_data is not None else len(recording.samples)
     return recording.samples[max(0, index - 1)]["warehouse_mb"] if recording.samples else 0.0
-
-
-def _write_docs(text: str) -> None:
-    """Replace (or add) the replay section of docs/benchmarks.md."""
-    current = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    if DOCS_HEADING in current:
-        before, after = current.split(DOCS_HEADING, 1)
-        rest = after.split("\n## ", 1)
-        current = before + (("## " + rest[1]) if len(rest) > 1 else "")
-    DOCS.write_text(current.rstrip() + f"\n\n{DOCS_HEADING}\n\n{text}\n")

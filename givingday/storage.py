@@ -12,7 +12,7 @@ S3 settings come from the standard variables (`AWS_ENDPOINT_URL`, `AWS_ACCESS_KE
 The lock: locally an exclusive `flock` on `.lock`; on S3 a `.lock` object created with a
 conditional put (`If-None-Match: *`), so of two ingests racing for it exactly one wins. The
 holder refreshes it every pass; a lock not refreshed for LOCK_TTL_S (its holder was killed)
-may be taken over.
+may be taken over, and at once when its holder ran on this machine, in this boot, and is gone.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ def _object_lock(root):
     bucket, _, prefix = str(root).removeprefix(S3_SCHEME).partition("/")
     key = f"{prefix}/.lock" if prefix else ".lock"
     client = _s3_client()
-    me = {"pid": os.getpid(), "host": socket.gethostname()}
+    me = {"pid": os.getpid(), "host": socket.gethostname(), "boot": _boot_id()}
 
     def body() -> bytes:
         return json.dumps({**me, "heartbeat": dt.datetime.now(dt.UTC).isoformat()}).encode()
@@ -216,18 +216,47 @@ def _object_lock(root):
         holder = json.loads(held["Body"].read() or b"{}")
         age = (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(holder.get("heartbeat"))).total_seconds() \
             if holder.get("heartbeat") else LOCK_TTL_S
-        if age < LOCK_TTL_S:
+        if age < LOCK_TTL_S and not _died_here(holder):
             raise Locked(f"pid {holder.get('pid')} on {holder.get('host')}") from None
-        try:  # a holder silent for LOCK_TTL_S was killed: take over, unless someone else just did
+        try:  # its holder was killed (silent for LOCK_TTL_S, or gone from this very machine): take
+            # over, unless someone else just did
             etag = client.put_object(Bucket=bucket, Key=key, Body=body(), IfMatch=held["ETag"])["ETag"]
         except ClientError:
             raise Locked(f"pid {holder.get('pid')} on {holder.get('host')} (taken over just now)") from None
 
     def refresh() -> None:
         nonlocal etag
-        etag = client.put_object(Bucket=bucket, Key=key, Body=body(), IfMatch=etag)["ETag"]
+        try:
+            etag = client.put_object(Bucket=bucket, Key=key, Body=body(), IfMatch=etag)["ETag"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("PreconditionFailed", "ConditionalRequestConflict"):
+                raise Locked("another ingest took the lock over") from None
+            raise
 
     try:
         yield refresh
     finally:
         client.delete_object(Bucket=bucket, Key=key)
+
+
+def _boot_id() -> str:
+    """This machine's current boot (Linux): two machines, or one machine before and after a
+    reboot, never share it, even where host names repeat (containers)."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _died_here(holder: dict) -> bool:
+    """Whether the lock's holder ran on this machine, in this boot, and has exited: then it
+    was killed (it deletes the lock when it stops), and a restart need not wait LOCK_TTL_S."""
+    if not holder.get("boot") or holder.get("boot") != _boot_id() or holder.get("host") != socket.gethostname():
+        return False
+    try:
+        os.kill(int(holder["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, KeyError, TypeError, ValueError):
+        return False
+    return False

@@ -171,3 +171,69 @@ def test_readers_query_local_copies_of_the_files_fetched_once_and_removed_when_u
     assert file_cache.keep_only(kept) == len(only_first)
     assert not any(p.exists() for p in only_first)
     assert all(Path(p).is_file() for p in file_cache.local_paths(sorted(kept)))
+
+
+def test_an_ingest_killed_on_s3_is_taken_over_at_once_by_its_restart_on_the_same_machine(s3_env, tmp_path):
+    inbox = tmp_path / "inbox"
+    reference_inbox(inbox)
+    remote = f"s3://{BUCKET}/killed"
+    env = {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state")}
+    watcher = subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox),
+                                "--warehouse", remote, "--watch", "--interval", "0.5"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while run_cli("query", "totals", "--warehouse", remote, env=env).returncode != 0:
+            assert time.monotonic() < deadline, "the watcher published nothing"
+            time.sleep(0.5)
+    finally:
+        watcher.kill()  # SIGKILL: the lock object stays behind, its heartbeat fresh
+        watcher.wait()
+    started = time.monotonic()
+    restarted = run_cli("ingest", "--inbox", str(inbox), "--warehouse", remote, env=env)
+    assert restarted.returncode == 0, restarted.stderr  # not "locked" for LOCK_TTL_S
+    assert time.monotonic() - started < 60
+
+
+def test_a_watcher_rides_out_an_endpoint_outage_and_publishes_once_it_is_back(s3_env, tmp_path, monkeypatch):
+    from givingday.outage import endpoint_relay
+    from givingday.warehouse import Warehouse
+
+    for name, value in s3_env.items():
+        monkeypatch.setenv(name, value)
+    inbox = tmp_path / "inbox"
+    reference_inbox(inbox)
+    _batch(inbox, 1)
+    remote = f"s3://{BUCKET}/outage"
+    endpoint = s3_env["AWS_ENDPOINT_URL"].removeprefix("http://")
+    host, port = endpoint.split(":")
+    with endpoint_relay(host, int(port)) as relay:
+        env = {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state"), "AWS_ENDPOINT_URL": relay.url}
+        watcher = subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox),
+                                    "--warehouse", remote, "--watch", "--interval", "0.5"],
+                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            def version():
+                return Warehouse(remote).current_version()  # straight to the store, not through the relay
+
+            deadline = time.monotonic() + 60
+            while version() is None:
+                assert time.monotonic() < deadline, "the watcher published nothing"
+                time.sleep(0.3)
+            before = version()
+            relay.stop()
+            _batch(inbox, 2)
+            time.sleep(8)  # passes fail meanwhile
+            assert watcher.poll() is None, "the watcher exited while the endpoint was away"
+            assert version() == before
+            relay.resume()
+            deadline = time.monotonic() + 60
+            while version() == before:
+                assert time.monotonic() < deadline, "nothing published after the endpoint came back"
+                assert watcher.poll() is None
+                time.sleep(0.3)
+        finally:
+            watcher.terminate()
+            _, errors = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, errors
+    assert "a pass failed, trying again" in errors
