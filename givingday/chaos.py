@@ -21,7 +21,7 @@ writes into docs/benchmarks.md):
   moment the screen showed it or a newer one: p95 (target ≤ 10 s) and max.
 
 Everything the screens recorded goes into `chaos.json` in the work folder (kept with
-`--workdir`). Exit 0 when every check holds, 1 otherwise."""
+`--workdir`), and a screenshot of each screen at the end. Exit 0 when every check holds, 1 otherwise."""
 
 from __future__ import annotations
 
@@ -182,7 +182,8 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
                                      outages if s3 else 0, outage_seconds)
                 killed, publications = 0, Publications(warehouse)
                 publications.start()
-                while simulator.poll() is None or schedule and schedule[0][0] <= time.monotonic() - started:
+                # until the data stops, and then until any outage under way has ended
+                while simulator.poll() is None or any(what == "store up" for _, what in schedule):
                     while schedule and schedule[0][0] <= time.monotonic() - started:
                         _, what = schedule.pop(0)
                         if what == "replica":
@@ -207,6 +208,8 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
                 newest = Warehouse(warehouse).current_version()
                 turn(pages, 2 * FOLLOW_TARGET_S)
                 shown = {name: page.evaluate("window.__shown") for name, page in pages.items()}
+                for name, page in pages.items():  # what each screen showed at the end, beside chaos.json
+                    page.screenshot(path=str(root / f"{name}.png"))
                 publications.done.set()
                 published = publications.seen
                 browser.close()
