@@ -32,7 +32,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -42,18 +41,12 @@ from pathlib import Path
 import psutil
 
 from givingday.measure import percentile, write_docs_section
+from givingday.replay import DOCS, EVENT_HOURS, ROOT, givingday_command
 
-ROOT = Path(__file__).resolve().parents[1]
-EVENT_HOURS = 72
 FOLLOW_TARGET_S = 10.0
 CHECKED_QUERIES = ("totals", "projects_leaderboard", "categories", "districts", "pools")
 BUCKET = "givingday-chaos"
-DOCS = ROOT / "docs" / "benchmarks.md"
 DOCS_HEADING = "## Chaos on the live loop"
-
-
-def _python(*args: str) -> list[str]:
-    return [sys.executable, "-m", "givingday", *args]
 
 
 @dataclass
@@ -70,7 +63,7 @@ class Ingest:
     """`ingest --watch`, which can be killed and started again."""
 
     def __init__(self, inbox: Path, warehouse: str, retention: float, env: dict):
-        self.command = _python("ingest", "--inbox", str(inbox), "--warehouse", warehouse, "--watch",
+        self.command = givingday_command("ingest", "--inbox", str(inbox), "--warehouse", warehouse, "--watch",
                                "--interval", "2", "--retention-minutes", str(retention))
         self.env = env
         self.process = self._start()
@@ -155,7 +148,7 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
         os.environ.update({k: v for k, v in env.items() if k.startswith(("AWS_", "GIVINGDAY_STATE"))})
         from givingday.warehouse import Warehouse
 
-        simulator = subprocess.Popen(_python("simulate", "--inbox", str(inbox), "--scale", str(scale), "--live",
+        simulator = subprocess.Popen(givingday_command("simulate", "--inbox", str(inbox), "--scale", str(scale), "--live",
                                              "--speed", f"{speed:.3f}"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         ingest = Ingest(inbox, warehouse, retention, env)
         port = free_port()
@@ -163,7 +156,7 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
         crowd: dict = {}
         try:
             _wait(lambda: Warehouse(warehouse).current_version() is not None, 300, "a first version")
-            serve = subprocess.Popen(_python("serve", "--replicas", "2", "--port", str(port), "--warehouse", warehouse),
+            serve = subprocess.Popen(givingday_command("serve", "--replicas", "2", "--port", str(port), "--warehouse", warehouse),
                                      cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
             url = f"http://127.0.0.1:{port}"
@@ -223,7 +216,7 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
                 os.killpg(serve.pid, signal.SIGTERM)
                 serve.wait(timeout=60)
         raised = raised_in_history(warehouse)
-        subprocess.run(_python("ingest", "--inbox", str(inbox), "--warehouse", str(root / "scratch")), cwd=ROOT,
+        subprocess.run(givingday_command("ingest", "--inbox", str(inbox), "--warehouse", str(root / "scratch")), cwd=ROOT,
                        env=env, check=True, stdout=subprocess.DEVNULL)
         differing = _differing(warehouse, str(root / "scratch"))
     (root / "chaos.json").write_text(json.dumps({"published": published, "shown": shown, "raised": raised,

@@ -39,7 +39,8 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 DOCS_HEADING = "## 72-hour live replay"
 
 
-def _python(*args: str) -> list[str]:
+def givingday_command(*args: str) -> list[str]:
+    """`python -m givingday ARGS` with this interpreter."""
     return [sys.executable, "-m", "givingday", *args]
 
 
@@ -86,9 +87,9 @@ def replay(scale: float, minutes: float, interval: float, retention: float, docs
     for folder in (inbox, warehouse, root / "single-pass"):
         shutil.rmtree(folder, ignore_errors=True)
     speed = EVENT_HOURS * 3600 / (minutes * 60)
-    simulator = subprocess.Popen(_python("simulate", "--inbox", str(inbox), "--scale", str(scale), "--live",
+    simulator = subprocess.Popen(givingday_command("simulate", "--inbox", str(inbox), "--scale", str(scale), "--live",
                                          "--speed", f"{speed:.3f}"), cwd=ROOT, stdout=subprocess.DEVNULL)
-    ingest = subprocess.Popen(_python("ingest", "--inbox", str(inbox), "--warehouse", str(warehouse), "--watch",
+    ingest = subprocess.Popen(givingday_command("ingest", "--inbox", str(inbox), "--warehouse", str(warehouse), "--watch",
                                       "--interval", str(interval), "--retention-minutes", str(retention)),
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     recording = Recording()
@@ -129,7 +130,7 @@ def replay(scale: float, minutes: float, interval: float, retention: float, docs
                 child.terminate()
                 child.wait(timeout=30)
     single = root / "single-pass"
-    subprocess.run(_python("ingest", "--inbox", str(inbox), "--warehouse", str(single)), cwd=ROOT,
+    subprocess.run(givingday_command("ingest", "--inbox", str(inbox), "--warehouse", str(single)), cwd=ROOT,
                    check=True, stdout=subprocess.DEVNULL)
     text = _report(recording, recording.latencies(warehouse), folder_mb(warehouse), folder_mb(single),
                    scale, minutes, interval, retention, speed)

@@ -32,6 +32,12 @@ def _figures(warehouse: str) -> dict:
             for name in ("totals", "projects_leaderboard", "categories", "districts", "pools", "timeline")}
 
 
+def _watcher(inbox, remote: str, env: dict, **output) -> subprocess.Popen:
+    """`ingest --watch` on `remote`, a pass every 0.5 s."""
+    return subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox), "--warehouse", remote,
+                             "--watch", "--interval", "0.5"], cwd=ROOT, env=env, **output)
+
+
 def _batch(inbox, number: int) -> None:
     write(inbox, "donations", f"donations-20220427T{10 + number:02d}0000-{number:06d}.parquet",
           [gift(f"D{number}-{i}", f"P{1 + i % 5}", 100 * (i + 1), at(27, 10 + number, i), donor=f"k{i % 7}")
@@ -72,9 +78,7 @@ def test_a_second_ingest_on_the_same_bucket_exits_3(s3_env, tmp_path):
     reference_inbox(inbox)
     remote = f"s3://{BUCKET}/locked"
     env = {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state")}
-    watcher = subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox),
-                                "--warehouse", remote, "--watch", "--interval", "0.5"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watcher = _watcher(inbox, remote, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -178,9 +182,7 @@ def test_an_ingest_killed_on_s3_is_taken_over_at_once_by_its_restart_on_the_same
     reference_inbox(inbox)
     remote = f"s3://{BUCKET}/killed"
     env = {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state")}
-    watcher = subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox),
-                                "--warehouse", remote, "--watch", "--interval", "0.5"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    watcher = _watcher(inbox, remote, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while run_cli("query", "totals", "--warehouse", remote, env=env).returncode != 0:
@@ -209,9 +211,7 @@ def test_a_watcher_rides_out_an_endpoint_outage_and_publishes_once_it_is_back(s3
     host, port = endpoint.split(":")
     with endpoint_relay(host, int(port)) as relay:
         env = {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state"), "AWS_ENDPOINT_URL": relay.url}
-        watcher = subprocess.Popen([sys.executable, "-m", "givingday", "ingest", "--inbox", str(inbox),
-                                    "--warehouse", remote, "--watch", "--interval", "0.5"],
-                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        watcher = _watcher(inbox, remote, env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             def version():
                 return Warehouse(remote).current_version()  # straight to the store, not through the relay
