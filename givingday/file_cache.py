@@ -10,7 +10,9 @@ One folder per process (`givingday-files-PID-…` in the temp folder), so no pro
 a file another one still reads. A process's folder goes when it exits; one left by a
 process that was killed is removed by the next process that starts a cache. A copy that no
 kept reader names any longer is removed when the readers change (`keep_only`), once it is
-ten minutes old: a reader being opened beside it may name a copy just fetched."""
+ten minutes old: a reader being opened beside it may name a copy just fetched. Only this
+process writes its folder, so which copies exist, and when each was fetched, is kept in
+memory (`_fetched`): no folder scan on the readers' path."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ KEEP_NEW_S = 600
 INCOMING = ".incoming"
 _lock = threading.Lock()
 _folder: Path | None = None
+_fetched: dict[Path, float] = {}  # copy -> when it was fetched (time.time())
 
 
 def local_paths(files: list[str]) -> list[str]:
@@ -39,7 +42,8 @@ def local_paths(files: list[str]) -> list[str]:
         return files
     folder = _cache_folder()
     copies = {f: folder / f.removeprefix(storage.S3_SCHEME) for f in remote}
-    missing = [f for f, copy in copies.items() if not copy.exists()]
+    with _lock:
+        missing = [f for f, copy in copies.items() if copy not in _fetched]
     if missing:
         _fetch(missing, [copies[f] for f in missing], folder)
     return [str(copies[f]) if f in copies else f for f in files]
@@ -54,19 +58,13 @@ def keep_only(files: set[str]) -> int:
         return 0
     kept = {folder / f.removeprefix(storage.S3_SCHEME) for f in files if storage.is_remote(f)}
     old = time.time() - KEEP_NEW_S
-    removed = 0
-    for copy in folder.rglob("*.parquet"):
-        if copy not in kept and INCOMING not in copy.relative_to(folder).parts and _fetched_before(copy, old):
-            copy.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def _fetched_before(copy: Path, moment: float) -> bool:
-    try:
-        return copy.stat().st_mtime < moment
-    except FileNotFoundError:
-        return False
+    with _lock:
+        going = [copy for copy, fetched in _fetched.items() if copy not in kept and fetched < old]
+        for copy in going:
+            del _fetched[copy]
+    for copy in going:
+        copy.unlink(missing_ok=True)
+    return len(going)
 
 
 def _fetch(remote: list[str], copies: list[Path], folder: Path) -> None:
@@ -79,6 +77,8 @@ def _fetch(remote: list[str], copies: list[Path], folder: Path) -> None:
         for part, copy in zip(parts, copies, strict=True):
             copy.parent.mkdir(parents=True, exist_ok=True)
             os.replace(part, copy)
+            with _lock:
+                _fetched[copy] = time.time()
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
 
@@ -97,15 +97,5 @@ def _cache_folder() -> Path:
 def _remove_folders_of_dead_processes() -> None:
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
         pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not storage.process_exists(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -253,10 +253,15 @@ def _died_here(holder: dict) -> bool:
     was killed (it deletes the lock when it stops), and a restart need not wait LOCK_TTL_S."""
     if not holder.get("boot") or holder.get("boot") != _boot_id() or holder.get("host") != socket.gethostname():
         return False
+    return isinstance(holder.get("pid"), int) and not process_exists(holder["pid"])
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process of this machine has that id (one of another user's counts)."""
     try:
-        os.kill(int(holder["pid"]), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except (PermissionError, KeyError, TypeError, ValueError):
         return False
-    return False
+    except PermissionError:
+        return True
+    return True

@@ -22,6 +22,8 @@ from givingday import queries
 from givingday.warehouse import VersionGone, Warehouse, WarehouseError, resolve
 
 log = logging.getLogger("givingday.ui")
+WARN_EVERY_S = 10.0  # a failed read is said at most this often: in an outage every viewer's run fails
+_warned_at = [0.0]
 
 
 class Unavailable(Exception):
@@ -139,7 +141,9 @@ def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.Da
         with _exactly(root, version, move):
             frame = _run(root, version, name, bound)
     except (queries.QueryError, WarehouseError, OSError) as exc:
-        log.warning("%s on version %s could not be read: %s", name, version, exc)
+        if time.monotonic() - _warned_at[0] >= WARN_EVERY_S:
+            _warned_at[0] = time.monotonic()
+            log.warning("%s on version %s could not be read (said once per %g s): %s", name, version, WARN_EVERY_S, exc)
         with lock:
             fallback = last_good.get((root, name, bound))
         if fallback is None or fallback[0] > version:
