@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from givingday import storage
 from givingday.event import Event, load_event
 from givingday.warehouse import ENV_WAREHOUSE, Warehouse
 
@@ -60,6 +61,12 @@ def _webhook_configured() -> bool:
     return bool(staff.staff_config().get("webhook_url"))
 
 
+def warehouse_for_children(warehouse) -> str:
+    """The warehouse as every child process can find it: an s3:// URL as it is, a folder made
+    absolute (the children may run elsewhere)."""
+    return str(warehouse) if storage.is_remote(warehouse) else str(Path(warehouse).resolve())
+
+
 def demo_live_from(event: Event) -> dt.datetime:
     """Just before the second day's matching rush (the first day's on a one-day event)."""
     opens = event.matching_opens()
@@ -73,9 +80,9 @@ def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | No
     if demo:
         live_from = demo_live_from(load_event()).isoformat()
         inbox_dir = Path(inbox) if inbox else DEMO_DIR / "inbox"
-        warehouse_dir = Path(warehouse) if warehouse else DEMO_DIR / "warehouse"
-        for folder in (inbox_dir, warehouse_dir):
-            shutil.rmtree(folder, ignore_errors=True)
+        warehouse_dir = storage.location(warehouse) if warehouse else DEMO_DIR / "warehouse"
+        shutil.rmtree(inbox_dir, ignore_errors=True)
+        storage.remove_tree(warehouse_dir)
         print(f"givingday: simulating the event at scale {scale} into {inbox_dir} "
               f"(live from {live_from}, {speed:g}x) and ingesting into {warehouse_dir}", flush=True)
         children.append(subprocess.Popen(_python(
@@ -85,9 +92,9 @@ def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | No
             "givingday", "ingest", "--inbox", str(inbox_dir), "--warehouse", str(warehouse_dir),
             "--watch", "--interval", "3"), cwd=ROOT, stdout=subprocess.DEVNULL))
         _wait_for_first_version(Warehouse(warehouse_dir), children)
-        env[ENV_WAREHOUSE] = str(warehouse_dir.resolve())
+        env[ENV_WAREHOUSE] = warehouse_for_children(warehouse_dir)
     elif warehouse:
-        env[ENV_WAREHOUSE] = str(Path(warehouse).resolve())
+        env[ENV_WAREHOUSE] = warehouse_for_children(warehouse)
     # the integrity scan of each version, once, for every server (flag_store.py)
     children.append(subprocess.Popen(_python("givingday", "flags", "--watch"), cwd=ROOT, env=env,
                                      stdout=subprocess.DEVNULL, preexec_fn=_in_background))

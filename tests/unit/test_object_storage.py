@@ -237,3 +237,11 @@ def test_a_watcher_rides_out_an_endpoint_outage_and_publishes_once_it_is_back(s3
             _, errors = watcher.communicate(timeout=30)
     assert watcher.returncode == 0, errors
     assert "a pass failed, trying again" in errors
+
+
+def test_serve_hands_its_servers_an_s3_warehouse_as_the_url_it_was_given():
+    """A chaos run on S3 found the servers reading a folder named `s3:/bucket/...`."""
+    from givingday.serve import warehouse_for_children
+
+    assert warehouse_for_children(f"s3://{BUCKET}/w") == f"s3://{BUCKET}/w"
+    assert warehouse_for_children("data/w") == str(Path("data/w").resolve())
