@@ -42,7 +42,7 @@ def event_inbox(tmp_path_factory) -> Path:
 
 def _deliveries(inbox: Path, seed: int) -> list[list[Path]]:
     """Reference snapshots first (a pass needs them to check rows), then every other file
-    in a random order, in batches of three to twelve files."""
+    in a random order, in batches of five to sixteen files."""
     files = sorted(p for p in inbox.rglob("*.parquet"))
     first = [p for p in files if p.parent.name == "organizations"] + \
             [p for p in files if p.parent.name == "projects"][:1]
@@ -51,7 +51,7 @@ def _deliveries(inbox: Path, seed: int) -> list[list[Path]]:
     rng.shuffle(rest)
     batches = [first]
     while rest:
-        size = rng.randint(3, 12)
+        size = rng.randint(5, 16)
         batches.append(rest[:size])
         rest = rest[size:]
     return batches
@@ -85,7 +85,8 @@ def _check_sums(warehouse: Path, rows: dict[str, pl.DataFrame]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("order", [1, 2, 3])
+@pytest.mark.parametrize("order", [pytest.param(n, marks=pytest.mark.xdist_group(f"incremental-{n}"))
+                                   for n in (1, 2, 3)])  # the orders on both workers
 def test_batched_passes_equal_a_from_scratch_ingest_after_every_pass(event_inbox, tmp_path, order):
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     passes = 0

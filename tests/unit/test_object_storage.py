@@ -46,6 +46,7 @@ def _batch(inbox, number: int) -> None:
           [credit(f"M{number}", "P1", 500, at(27, 10 + number, 30))])
 
 
+@pytest.mark.slow
 def test_ingest_and_query_on_s3_give_the_figures_they_give_on_disk(s3_env, tmp_path, monkeypatch, capsys):
     from givingday import cli
 
@@ -73,6 +74,7 @@ def test_ingest_and_query_on_s3_give_the_figures_they_give_on_disk(s3_env, tmp_p
     assert json.loads(query.stdout)[0]["donations"] == 24  # and the command line reads it too
 
 
+@pytest.mark.slow
 def test_a_second_ingest_on_the_same_bucket_exits_3(s3_env, tmp_path):
     inbox = tmp_path / "inbox"
     reference_inbox(inbox)
@@ -124,6 +126,7 @@ def test_the_pages_read_a_warehouse_on_s3(s3_env, tmp_path, monkeypatch):
 
 
 
+@pytest.mark.slow
 def test_readers_query_local_copies_of_the_files_fetched_once_and_removed_when_unnamed(
         s3_env, tmp_path, monkeypatch):
     from givingday import cli, file_cache, queries, storage
@@ -177,6 +180,7 @@ def test_readers_query_local_copies_of_the_files_fetched_once_and_removed_when_u
     assert all(Path(p).is_file() for p in file_cache.local_paths(sorted(kept)))
 
 
+@pytest.mark.slow
 def test_an_ingest_killed_on_s3_is_taken_over_at_once_by_its_restart_on_the_same_machine(s3_env, tmp_path):
     inbox = tmp_path / "inbox"
     reference_inbox(inbox)
@@ -197,6 +201,7 @@ def test_an_ingest_killed_on_s3_is_taken_over_at_once_by_its_restart_on_the_same
     assert time.monotonic() - started < 60
 
 
+@pytest.mark.slow
 def test_a_watcher_rides_out_an_endpoint_outage_and_publishes_once_it_is_back(s3_env, tmp_path, monkeypatch):
     from givingday.outage import endpoint_relay
     from givingday.warehouse import Warehouse
