@@ -127,7 +127,6 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
     from playwright.sync_api import sync_playwright
 
     from givingday.browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
-    from givingday.loadtest import measure
     from givingday.screens import open_screens, raised_in_history, turn
 
     root = Path(workdir or tempfile.mkdtemp(prefix="givingday-chaos-"))
@@ -144,7 +143,7 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
                                              "--speed", f"{speed:.3f}"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         ingest = Ingest(inbox, warehouse, retention, env)
         port = free_port()
-        serve = None
+        serve = driver = None
         crowd: dict = {}
         try:
             _wait(lambda: Warehouse(warehouse).current_version() is not None, 300, "a first version")
@@ -157,9 +156,12 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
             print(f"chaos: the 72 hours at scale {scale:g} in {minutes:g} min ({speed:.0f}x), retention "
                   f"{retention:g} min, 2 replicas behind nginx at {url}, {viewers} viewers, warehouse {warehouse}",
                   flush=True)
-            driver = threading.Thread(target=lambda: crowd.update(
-                measure(url, "/", "", viewers, minutes * 60, 10, 10, serve.pid)), daemon=True)
-            driver.start()
+            # the crowd in its own process: in a thread here it shared the interpreter with
+            # chromium's driver, and a 20-minute run lost every session to 60-s timeouts
+            driver = subprocess.Popen(givingday_command(
+                "loadtest", "--url", url, "--page", "/", "--sessions", str(viewers), "--duration",
+                str(minutes * 60), "--every", "10", "--ramp", "10", "--server-pid", str(serve.pid),
+                "--format", "json"), cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 pages = open_screens(browser, url)
@@ -199,10 +201,12 @@ def chaos(minutes: float, scale: float, retention: float, viewers: int, kill_rep
                 publications.done.set()
                 published = publications.seen
                 browser.close()
-            driver.join(timeout=minutes * 60 + 120)
+            out, _ = driver.communicate(timeout=minutes * 60 + 180)
+            crowd.update(json.loads(out.strip().splitlines()[-1]) if out.strip() else {})
         finally:
-            if simulator.poll() is None:
-                simulator.terminate()
+            for child in (simulator, driver):
+                if child is not None and child.poll() is None:
+                    child.terminate()
             ingest.stop()
             if serve is not None and serve.poll() is None:
                 os.killpg(serve.pid, signal.SIGTERM)
@@ -311,7 +315,7 @@ def _report(shown: dict, raised: dict[int, int], published: dict[int, float], ne
         + ("equal" if not differing else f"DIFFER in {', '.join(differing)}"),
         f"- the crowd: {crowd.get('sessions_served')}/{viewers} sessions served, rerun p95 "
         f"{crowd.get('rerun_ms', {}).get('p95')} ms, errors {crowd.get('errors')} {crowd.get('error_kinds') or ''}, "
-        f"disconnects {crowd.get('disconnects')}",
+        f"disconnects {crowd.get('disconnects')}, reconnects {crowd.get('reconnects')}",
         f"- verdict: {'every check holds' if ok else 'A CHECK FAILED'}",
     ]
     return "\n".join(lines), ok

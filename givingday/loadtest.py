@@ -45,6 +45,7 @@ class Results:
     fragment_runs: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     disconnects: int = 0
+    reconnects: int = 0  # connections made again after a loss
     sessions_served: int = 0
     sessions_turned_away: int = 0  # shown the "too many viewers" page (admission control)
     cpu: list[float] = field(default_factory=list)
@@ -115,6 +116,22 @@ def _rerun(page: str, query: str, url: str, page_hash: str = "", fragment: str =
 
 async def _session(number: int, base: str, page: str, query: str, every: float, until: float,
                    results: Results) -> None:
+    """One viewer until `until`. Like Streamlit's frontend, a viewer whose connection is lost
+    (a replica killed, a run that never finished) connects again and carries on; each loss
+    is counted (`disconnects`, or an error of its kind)."""
+    served = False
+    while True:
+        served = await _connection(base, page, query, every, until, results, served)
+        if served is None or time.monotonic() >= until:
+            return
+        results.reconnects += 1
+        await asyncio.sleep(1.0)
+
+
+async def _connection(base: str, page: str, query: str, every: float, until: float, results: Results,
+                      served: bool) -> bool | None:
+    """One connection of a viewer: whether it has been served its first page by the time the
+    connection ended, or None when the viewer leaves (turned away, or done)."""
     import websockets
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -123,15 +140,16 @@ async def _session(number: int, base: str, page: str, query: str, every: float, 
         visit_ms, cookie = await asyncio.to_thread(_first_visit, base, page, query)
     except OSError as exc:
         results.error(f"first visit: {type(exc).__name__}")
-        return
-    results.first_visit_ms.append(visit_ms)
+        return served
+    if not served:
+        results.first_visit_ms.append(visit_ms)
     stream = base.replace("http", "ws", 1) + "/_stcore/stream"
     headers = {"Origin": base, **({"Cookie": cookie} if cookie else {})}
     try:
         async with websockets.connect(stream, subprotocols=["streamlit"], additional_headers=headers,
                                       max_size=None, open_timeout=30, ping_interval=None) as socket:
             route = next((c for c in cookie.split("; ") if c.startswith("gd_route=")), "")
-            if route:
+            if route and not served:
                 results.replica_sessions[route] = results.replica_sessions.get(route, 0) + 1
             page_hash, fragments, first = "", {}, True
             while first or time.monotonic() < until:  # every arrival gets its first page
@@ -144,11 +162,12 @@ async def _session(number: int, base: str, page: str, query: str, every: float, 
                     results.error(outcome["error"])
                 elif outcome["busy"]:
                     results.sessions_turned_away += 1
-                    return  # a turned-away viewer reads the page and leaves
-                elif first:
+                    return None  # a turned-away viewer reads the page and leaves
+                elif first and not served:
                     results.first_page_ms.append(elapsed)
                     results.sessions_served += 1
                     results.last_first_page_at = time.monotonic()
+                    served = True
                 else:
                     results.runs_ms.append(elapsed)
                 first = False
@@ -164,11 +183,13 @@ async def _session(number: int, base: str, page: str, query: str, every: float, 
                             if done["error"]:
                                 results.error(done["error"])
                             results.fragment_runs += 1
+            return None
     except (TimeoutError, OSError, websockets.exceptions.WebSocketException) as exc:
         if isinstance(exc, websockets.exceptions.ConnectionClosed):
             results.disconnects += 1
         else:
             results.error(f"websocket: {type(exc).__name__}")
+        return served
 
 
 async def _until_finished(socket, forward_msg, fragments: dict) -> dict:
@@ -284,7 +305,7 @@ def measure(url: str, page: str, query: str, sessions: int, duration: float, eve
         "reruns_per_s": round(len(results.runs_ms) / max(wall, 1e-9), 2),
         "fragment_runs": results.fragment_runs,
         "errors": sum(results.errors.values()), "error_kinds": results.errors,
-        "disconnects": results.disconnects,
+        "disconnects": results.disconnects, "reconnects": results.reconnects,
         "server_cpu_percent": {"mean": round(statistics.mean(results.cpu), 1) if results.cpu else None,
                                "max": round(max(results.cpu), 1) if results.cpu else None},
         "server_cpu_seconds": round(sum(results.cpu) / 100, 2),  # one sample a second
@@ -317,7 +338,8 @@ def loadtest(url: str, page: str, query: str, sessions: int, duration: float, ev
         print(f"  sessions served {summary['sessions_served']}/{sessions} (turned away: "
               f"{summary['sessions_turned_away']}, by {summary['sessions_by_affinity_cookie']} route cookies); "
               f"errors {summary['errors']} "
-              f"{summary['error_kinds'] or ''}; disconnects {summary['disconnects']}; fragment reruns "
+              f"{summary['error_kinds'] or ''}; disconnects {summary['disconnects']}, reconnects "
+              f"{summary['reconnects']}; fragment reruns "
               f"{summary['fragment_runs']}")
         if server_pid:
             print(f"  server CPU mean {summary['server_cpu_percent']['mean']}% (max "
