@@ -4,7 +4,8 @@ tests and for `chaos`.
 `SHOWN` (an init script) makes a page keep `window.__shown`: every change of the
 (version, figure) pair it shows, with the count of error elements, whether a correction
 note is up, and the time (ms). A kiosk's record says whether its frame is marked updating
-(数据更新中). The kiosk's figure is its frame's `data-version` and its hero's `data-fen`;
+(数据更新中). The kiosk's figure is its frame's `data-version` and its hero's `data-fen` (or, on a
+milestone card, its total's);
 the overview's is its stamp's `data-version` and the hero's text, recorded only when its
 script has finished (during a rerun old and new elements stand side by side), with whether
 a stale note is up. A MutationObserver samples every change, not what a poll happens to
@@ -27,7 +28,7 @@ SHOWN = """() => {
     const frame = document.querySelector('.bs-screen .bs[data-version]');
     let seen = null;
     if (frame) {
-      const hero = frame.querySelector('.bs-hero[data-fen]');
+      const hero = frame.querySelector('.bs-hero[data-fen], .bs-total[data-fen]');  // a milestone card shows the total too
       if (hero) seen = {version: frame.dataset.version, fen: hero.dataset.fen, text: null,
                       updating: !!frame.querySelector('.bs-flag'), note: !!frame.querySelector('.bs-note')};
     } else if (app.dataset.testScriptState === 'notRunning') {

@@ -363,10 +363,15 @@ def title_card(event: Event, language: str) -> str:
             f'<div class="bs-sub">{escape(t("bs.coming_soon", language))}</div></div>')
 
 
-def celebration(level_fen: int, language: str) -> str:
+def celebration(level_fen: int, raised_fen: int, language: str) -> str:
+    """The milestone passed, and beneath it the exact total of this version: the card holds
+    the screen for `celebrate_seconds`, and the newest total must never be off it that long."""
     amount = fmt.yuan(level_fen, language)
+    figure, _, _ = hero_figure(raised_fen, language)
     return (f'<div class="bs-card bs-celebrate"><div class="bs-title">{escape(t("bs.passed", language))}</div>'
             f'<div class="bs-big" style="--em:{_em(amount) * _EM_SAFETY:.2f}">{escape(amount)}</div>'
+            f'<div class="bs-sub">{escape(t("bs.raised", language))} '
+            f'<b class="bs-total" data-fen="{int(raised_fen)}">{figure}</b></div>'
             f'<div class="bs-sub">{escape(t("bs.thank_you", language))}</div></div>')
 
 

@@ -124,7 +124,7 @@ def compose(scene: str, event: Event, version: int | None, language: str, now: d
         return bs.frame("title", bs.title_card(event, language), event, language, overscan=overscan), None
     found = figures(event, version)
     totals = found["totals"]
-    content = bs.celebration(level_fen or 0, language) if scene == "celebrate" else \
+    content = bs.celebration(level_fen or 0, totals["raised_fen"], language) if scene == "celebrate" else \
         body(scene, event, version, language, now, url)
     items = _lane(event, version, language) if lane and scene != "ticker" else None
     stamp = t("bs.as_of", language).format(time=fmt.local_time(totals["as_of"], event.tz, language))

@@ -2,6 +2,7 @@
 the director's orders, the screens' check-ins and the milestone cards."""
 
 import json
+import re
 import time
 
 import pytest
@@ -151,6 +152,8 @@ def test_a_milestone_puts_the_celebration_on_air_where_allowed(monkeypatch, tmp_
     shown = on_air(open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="top10"))
     assert shown["scene"] == "celebrate" and level in shown["html"].replace("万", "")  # in 万 or in yuan
     assert level.split(",")[0] in shown["lane"][0]
+    total = _total(warehouse)  # the newest total stays on the screen under the card
+    assert f'data-fen="{total}"' in shown["html"] and f"{total // 100:,}" in re.sub(r"<[^>]+>", "", shown["html"])
     shown = on_air(open_page(monkeypatch, warehouse, "pages/bigscreen.py", scenes="top10", celebrate="0"))
     assert shown["scene"] == "top10"
 
