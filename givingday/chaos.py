@@ -18,8 +18,8 @@ writes into docs/benchmarks.md):
 - no error element on either screen, and no figure shown under another version's number;
 - no total on a screen that falls without a correction note;
 - publish-to-screen on each screen, from the moment each version is first seen published
-  (looked for twice a second) to the first moment the screen showed it or a newer one: p95
-  (target ≤ 10 s) and max.
+  (looked for twice a second) to the first moment the screen showed it or a newer one: p95 and max
+  (targets ≤ 10 s and ≤ 20 s).
 
 Everything the screens recorded goes into `chaos.json` in the work folder (kept with
 `--workdir`), and a screenshot of each screen at the end. Exit 0 when every check holds, 1 otherwise."""
@@ -44,7 +44,8 @@ import psutil
 from givingday.measure import percentile, write_docs_section
 from givingday.replay import DOCS, EVENT_HOURS, ROOT, givingday_command
 
-FOLLOW_TARGET_S = 10.0
+FOLLOW_TARGET_S = 10.0  # publish-to-screen p95 (issue 18's target)
+FOLLOW_MAX_S = 20.0  # and its worst case
 CHECKED_QUERIES = ("totals", "projects_leaderboard", "categories", "districts", "pools")
 BUCKET = "givingday-chaos"
 DOCS_HEADING = "## Chaos on the live loop"
@@ -306,6 +307,7 @@ def _report(shown: dict, raised: dict[int, int], published: dict[int, float], ne
         p95, worst = percentile(followed, 0.95), max(followed, default=float("nan"))
         bad = (len(with_errors(seen)), len(mislabelled(seen, raised)), len(falls_without_note(seen, raised)))
         ok = ok and not any(bad) and len(followed) == len(delays) and p95 is not None and p95 <= FOLLOW_TARGET_S \
+            and worst <= FOLLOW_MAX_S \
             and seen and int(seen[-1]["version"]) == newest
         lines.append(f"| {name} | {len(delays)} | {len(followed)} | {p95 if p95 is None else round(p95, 1)} | "
                      f"{worst:.1f} | {bad[0]} | {bad[1]} | {bad[2]} |")

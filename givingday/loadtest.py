@@ -175,7 +175,7 @@ async def _connection(base: str, page: str, query: str, every: float, until: flo
                 while time.monotonic() < min(next_run, until):  # meanwhile, timed fragment reruns
                     due = min([next_run, until, *(f["next"] for f in fragments.values())])
                     await asyncio.sleep(max(0.0, due - time.monotonic()))
-                    for fragment_id, fragment in fragments.items():
+                    for fragment_id, fragment in list(fragments.items()):  # a run may add one
                         if fragment["next"] <= time.monotonic() < until:
                             fragment["next"] = time.monotonic() + fragment["interval"]
                             await socket.send(_rerun(page, query, url, page_hash, fragment_id))
