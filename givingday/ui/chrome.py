@@ -17,7 +17,7 @@ from givingday.ui import admission, data, document, router
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang, t
 
-LIVE_CHECK_SECONDS = 5
+LIVE_CHECK_SECONDS = 3  # a new version on screen within 10 s: this check, then a rerun under load
 log = logging.getLogger("givingday.ui")
 
 FOCUS_CSS = (Path(__file__).parent / "assets" / "focus.css").read_text(encoding="utf-8")
