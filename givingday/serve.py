@@ -63,7 +63,7 @@ def _webhook_configured() -> bool:
 
 def warehouse_for_children(warehouse) -> str:
     """The warehouse as every child process can find it: an s3:// URL as it is, a folder made
-    absolute (the children may run elsewhere)."""
+    absolute (the children run in the repository's folder, not in the caller's)."""
     return str(warehouse) if storage.is_remote(warehouse) else str(Path(warehouse).resolve())
 
 
