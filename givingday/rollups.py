@@ -21,7 +21,7 @@ pass's rollups) and `old` (the published rollups the pass folds into).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -60,13 +60,24 @@ class Fold:
     warehouse: Warehouse
     base: Manifest | None
     publisher: Publisher
+    _empties: set[str] = field(default_factory=set)
 
     def _files(self, manifest: Manifest | None, table: str) -> list[str]:
         return manifest.files(table) if manifest else []
 
     def _read(self, files: list[str], table: str) -> duckdb.DuckDBPyRelation:
-        return self.connection.read_parquet(files or [str(self.warehouse.schema_file(table))],
-                                            hive_partitioning=False)
+        if files:
+            return self.connection.read_parquet(files, hive_partitioning=False)
+        return self._empty(table)
+
+    def _empty(self, table: str) -> duckdb.DuckDBPyRelation:
+        """No rows, the table's columns: its schema file read once per pass into a table. A
+        view over the file would read it at each query: 120 requests of a small pass on S3."""
+        name = f"schema_of_{table}"
+        if name not in self._empties:
+            self.connection.read_parquet([str(self.warehouse.schema_file(table))]).limit(0).create(name)
+            self._empties.add(name)
+        return self.connection.table(name)
 
     def prepare(self, new_files: dict[str, list[str]]) -> None:
         """The pass's new rows and the newest snapshot as views; the schemas delta and old."""
