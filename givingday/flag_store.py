@@ -30,8 +30,8 @@ def latest(warehouse: Warehouse) -> tuple[int, list[dict]] | None:
     """(version, flags) of the newest stored scan; None when no worker has stored one."""
     folder = _folder(warehouse)
     try:
-        version = int((folder / "LATEST").read_text().strip())
-        return version, json.loads((folder / f"{version:06d}.json").read_text())
+        version = int(storage.read_text(folder / "LATEST").strip())
+        return version, json.loads(storage.read_text(folder / f"{version:06d}.json"))
     except (OSError, ValueError):
         return None
 

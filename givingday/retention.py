@@ -183,6 +183,6 @@ class Reclaimer:
 
 def _last_checkpoint(log: Path) -> int | None:
     try:
-        return int(json.loads((log / "_last_checkpoint").read_text())["version"])
+        return int(json.loads(storage.read_text(log / "_last_checkpoint"))["version"])
     except (OSError, ValueError, KeyError):
         return None

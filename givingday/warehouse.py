@@ -109,7 +109,7 @@ class Warehouse:
 
     def current_version(self) -> int | None:
         try:
-            return int(self.current_path.read_text().strip())
+            return int(storage.read_text(self.current_path).strip())
         except (FileNotFoundError, ValueError):
             return None
 
@@ -124,7 +124,7 @@ class Warehouse:
             return None
         path = self.root / "versions" / f"{version:06d}.json"
         try:
-            raw = json.loads(path.read_text())
+            raw = json.loads(storage.read_text(path))
         except FileNotFoundError as exc:
             if asked is None:  # reclaimed between reading CURRENT and the manifest: read it again
                 return self.manifest()
