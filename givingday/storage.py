@@ -171,7 +171,7 @@ def read_text(path) -> str:
     that holds it to the HEAD's ETag, so a file replaced in between (CURRENT, a pointer
     rewritten every pass) failed with FileExpired instead of giving the new text."""
     if is_remote(path):
-        return s3_filesystem().cat_file(str(path)).decode()
+        return s3_filesystem().cat_file(str(path), max_concurrency=1).decode()
     return Path(path).read_text()
 
 
