@@ -1,3 +1,5 @@
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -38,13 +40,24 @@ def copy_tree(tmp_path):
     return copy
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def simulated(tmp_path_factory):
-    """A small simulated event (about 23,000 gifts), ingested: inbox and warehouse."""
-    root = tmp_path_factory.mktemp("browser")
-    simulate(load_event(), root / "inbox", scale=0.01, seed=11)
-    code, _ = ingest(root / "inbox", root / "warehouse")
-    assert code == 0
+    """A small simulated event (about 23,000 gifts), ingested: inbox and warehouse. Made once
+    per run, by the first of the workers to need it, under a lock (the workers' temporary
+    folders share a parent). Tests only read it; one that publishes works on a copy
+    (`copy_tree`)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    root = shared / "browser-simulated"
+    with open(shared / "browser-simulated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "made").is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            simulate(load_event(), root / "inbox", scale=0.01, seed=11)
+            code, _ = ingest(root / "inbox", root / "warehouse")
+            assert code == 0
+            (root / "made").touch()
     return root
 
 

@@ -85,8 +85,7 @@ def _check_sums(warehouse: Path, rows: dict[str, pl.DataFrame]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("order", [pytest.param(n, marks=pytest.mark.xdist_group(f"incremental-{n}"))
-                                   for n in (1, 2, 3)])  # the orders on both workers
+@pytest.mark.parametrize("order", (1, 2, 3))
 def test_batched_passes_equal_a_from_scratch_ingest_after_every_pass(event_inbox, tmp_path, order):
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     passes = 0
