@@ -163,7 +163,9 @@ def test_the_signed_in_staff_console_passes_axe(size, console_server, browser):
 FOCUS = """() => {
     const e = document.activeElement;
     if (!e || e === document.body) return null;
-    const style = getComputedStyle(e);
+    // a data grid's cell (its hidden accessible table) shows the focus as a ring round the grid
+    const grid = e.tagName === 'TD' ? e.closest('[data-testid=stDataFrame]') : null;
+    const style = getComputedStyle(grid || e);
     let visible = true;
     for (let n = e; n && n !== document; n = n.parentElement)
         if (parseFloat(getComputedStyle(n).opacity) === 0 || getComputedStyle(n).visibility === 'hidden') visible = false;
@@ -194,6 +196,12 @@ def test_every_focusable_element_shows_where_the_focus_is(path, console_server, 
         seen.append(focused)
         if not focused["visible"] or not (focused["outline"] or focused["shadow"]):
             bad.append(focused)
+    if page.locator("[data-testid=stDataFrame] td").count():  # the cell a grid may move the focus to
+        page.keyboard.press("Shift+Tab")
+        page.evaluate("document.querySelector('[data-testid=stDataFrame] td').focus()")
+        cell = page.evaluate(FOCUS)
+        if cell and not (cell["outline"] or cell["shadow"]):
+            bad.append(cell)
     page.close()
     assert len(seen) >= 8 and bad == [], bad[:5]
 
