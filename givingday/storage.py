@@ -89,7 +89,7 @@ def is_data_file(path: str) -> bool:
     return path.endswith(".parquet") and "/tables/" in path and "/_delta_log/" not in path
 
 
-_DETAILS_KEPT = 200_000  # about 60 MB of details at most: a scale-25 event's files several times over
+_DETAILS_KEPT = 200_000  # files whose details are kept, a few hundred bytes each; the oldest go first
 
 
 @functools.cache
