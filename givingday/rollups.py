@@ -71,11 +71,11 @@ class Fold:
         return self._empty(table)
 
     def _empty(self, table: str) -> duckdb.DuckDBPyRelation:
-        """No rows, the table's columns: its schema file read once per pass into a table. A
-        view over the file would read it at each query: 120 requests of a small pass on S3."""
+        """No rows, the table's columns, made once per pass (as views over the schema file,
+        a small pass on S3 read it 120 times)."""
         name = f"schema_of_{table}"
         if name not in self._empties:
-            self.connection.read_parquet([str(self.warehouse.schema_file(table))]).limit(0).create(name)
+            self.warehouse.create_empty(self.connection, table, name)
             self._empties.add(name)
         return self.connection.table(name)
 

@@ -144,6 +144,11 @@ class Warehouse:
     def schema_file(self, table: str) -> Path:
         return self.root / "schemas" / f"{table}.parquet"
 
+    def create_empty(self, connection, table: str, name: str) -> None:
+        """`name` in `connection`: no rows, `table`'s columns, its schema file read once. A
+        view over the file would read it again at every query (on S3, requests each time)."""
+        connection.read_parquet([str(self.schema_file(table))]).limit(0).create(name)
+
     def table_path(self, table: str) -> Path:
         return self.root / "tables" / table
 

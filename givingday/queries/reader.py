@@ -49,8 +49,8 @@ class VersionReader:
             if files:
                 files = file_cache.local_paths(files) if local_copies else files
                 self._connection.read_parquet(files, hive_partitioning=False).create_view(table)
-            else:  # an empty table: its schema, read once (a view would read the file per query)
-                self._connection.read_parquet([str(warehouse.schema_file(table))]).limit(0).create(table)
+            else:  # an empty table
+                warehouse.create_empty(self._connection, table, table)
         self.time_zone = contract.TZ
         if "event_info" in manifest.tables and (tables is None or "event_info" in tables):
             self.time_zone = self._connection.sql(internal_sql("reader/event_time_zone").sql).fetchall()[0][0]

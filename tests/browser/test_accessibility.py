@@ -197,7 +197,6 @@ def test_every_focusable_element_shows_where_the_focus_is(path, console_server, 
         if not focused["visible"] or not (focused["outline"] or focused["shadow"]):
             bad.append(focused)
     if page.locator("[data-testid=stDataFrame] td").count():  # the cell a grid may move the focus to
-        page.keyboard.press("Shift+Tab")
         page.evaluate("document.querySelector('[data-testid=stDataFrame] td').focus()")
         cell = page.evaluate(FOCUS)
         if cell and not (cell["outline"] or cell["shadow"]):
