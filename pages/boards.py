@@ -113,11 +113,15 @@ def district_board(page: chrome.Page, sort: str) -> None:
 
 filters = _filters(page)
 sort = _sort(page, list(SORT_LABELS))
-projects_tab, orgs_tab, districts_tab = st.tabs([page.t("projects"), page.t("organisation"), page.t("district")])
-with projects_tab:
-    project_board(page, filters, sort)
-with orgs_tab:
-    org_board(page, filters, sort)
-with districts_tab:
-    district_board(page, sort)
+projects_tab, orgs_tab, districts_tab = tables.lazy_tabs([page.t("projects"), page.t("organisation"),
+                                                          page.t("district")], key=f"board-{page.lang}")
+if projects_tab.open:
+    with projects_tab:
+        project_board(page, filters, sort)
+if orgs_tab.open:
+    with orgs_tab:
+        org_board(page, filters, sort)
+if districts_tab.open:
+    with districts_tab:
+        district_board(page, sort)
 chrome.finish(page)

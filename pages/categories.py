@@ -1,5 +1,7 @@
 """Categories: every category of the event, with its share, growth and leaders."""
 
+import functools
+
 import polars as pl
 import streamlit as st
 
@@ -18,7 +20,7 @@ def shares(page: chrome.Page) -> None:
     total = max(int(frame["raised_fen"].sum()), 1)
     st.header(page.t("categories.which_category_gets_the"), anchor=False)
     st.caption(page.t("categories.leads_with_of_the").format(v0=top['name'], v1=top['raised_fen'] / total, v2=top['name_en']))
-    tables.chart_and_table(charts.category_shares(frame, page.lang), tables.categories(frame, page.lang), frame,
+    tables.chart_and_table(charts.category_shares(frame, page.lang), functools.partial(tables.categories, frame, page.lang), frame,
                            "categories", page.lang,
                            "python -m givingday query categories --format csv")
 
@@ -27,7 +29,7 @@ def shares(page: chrome.Page) -> None:
 def growth(page: chrome.Page) -> None:
     st.header(page.t("categories.how_did_each_category"), anchor=False)
     timeline = page.query("category_timeline")
-    shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "name": page.t("category"),
+    shown = functools.partial(tables.money_columns, timeline, {"bucket_start": page.t("time"), "name": page.t("category"),
                                             "raised_fen": page.t("raised"),
                                             "cumulative_raised_fen": page.t("raised") + " Σ"}, page.lang)
     tables.chart_and_table(charts.category_stacked(timeline, page.event, page.lang), shown, timeline,
@@ -40,7 +42,7 @@ def public_and_matched(page: chrome.Page) -> None:
     st.header(page.t("categories.donors_own_money_and"), anchor=False)
     frame = page.query("categories")
     tables.chart_and_table(charts.public_and_matched(frame, "name", "name_en", page.lang),
-                           tables.categories(frame, page.lang), frame, "categories", page.lang,
+                           functools.partial(tables.categories, frame, page.lang), frame, "categories", page.lang,
                            "python -m givingday query categories --format csv", key="categories-money")
 
 

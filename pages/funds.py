@@ -1,6 +1,7 @@
 """Match funds: what is left in each pool, how fast it goes, and the rules."""
 
 import datetime as dt
+import functools
 
 import polars as pl
 import streamlit as st
@@ -50,7 +51,7 @@ def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: 
             pl.col("bucket_start").dt.convert_time_zone(str(page.event.tz)).dt.cast_time_unit("us"))
         series = pl.concat([start, rows.select("pool_id", "bucket_start", "remaining_fen").with_columns(
             pl.col("bucket_start").dt.convert_time_zone(str(page.event.tz)))], how="vertical_relaxed")
-        shown = tables.money_columns(rows, {"bucket_start": page.t("time"), "matched_fen": page.t("matched"),
+        shown = functools.partial(tables.money_columns, rows, {"bucket_start": page.t("time"), "matched_fen": page.t("matched"),
                                             "remaining_fen": page.t("remaining")}, page.lang)
         ran_out = []
         if event_pool.daily_shares_fen:

@@ -1,5 +1,7 @@
 """Overview: the headline, how it grew, who leads, where it goes, what match money is left."""
 
+import functools
+
 import streamlit as st
 
 from givingday.ui import blocks, charts, chrome, maps, tables
@@ -33,7 +35,7 @@ def growth(page: chrome.Page) -> None:
     timeline = page.query("timeline")
     opens = f"{page.event.matching_opens_at:%H:%M}"
     st.caption(page.t("overview.dashed_lines_show" if page.event.light_show else "overview.dashed_lines").format(time=opens))
-    shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
+    shown = functools.partial(tables.money_columns, timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
                                             "matched_fen": page.t("matched"),
                                             "cumulative_raised_fen": page.t("raised")}, page.lang)
     tables.chart_and_table(charts.cumulative_raised(timeline, page.event, page.lang), shown, timeline,
@@ -54,7 +56,7 @@ def leaders(page: chrome.Page) -> None:
 def categories(page: chrome.Page) -> None:
     st.header(page.t("overview.where_does_the_money"), anchor=False)
     frame = page.query("categories")
-    tables.chart_and_table(charts.category_shares(frame, page.lang), tables.categories(frame, page.lang), frame,
+    tables.chart_and_table(charts.category_shares(frame, page.lang), functools.partial(tables.categories, frame, page.lang), frame,
                            "categories", page.lang, "python -m givingday query categories --format csv")
 
 
@@ -75,7 +77,7 @@ def small_map(page: chrome.Page) -> None:
     districts = page.query("districts")
     deck, _ = maps.district_map(districts, page.event, "raised_fen", page.lang)
     tables.figure_and_table(lambda: maps.show(deck, "raised_fen", districts, page.lang, height=320, key="overview-map"),
-                            page.t("map"), tables.districts(districts, page.lang), districts, "districts", page.lang,
+                            page.t("map"), functools.partial(tables.districts, districts, page.lang), districts, "districts", page.lang,
                             "python -m givingday query districts --format csv", height=300)
     st.page_link("pages/districts.py", label="→ " + page.t("nav.districts"))
 

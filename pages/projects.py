@@ -1,5 +1,7 @@
 """Projects: a directory with filters, and one page per project (`?project=ID`)."""
 
+import functools
+
 import polars as pl
 import streamlit as st
 
@@ -40,7 +42,7 @@ def project_page(page: chrome.Page, project_id: str) -> None:
     st.subheader(page.t("projects.how_it_grew"), anchor=False)
     timeline = page.query("project_timeline", project=project_id)
     if timeline.height:
-        shown = tables.money_columns(timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
+        shown = functools.partial(tables.money_columns, timeline, {"bucket_start": page.t("time"), "public_fen": page.t("public"),
                                                 "matched_fen": page.t("matched"),
                                                 "cumulative_raised_fen": page.t("raised")}, page.lang)
         tables.chart_and_table(charts.project_growth(timeline, page.event, page.lang, row["name"]), shown, timeline,

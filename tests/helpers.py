@@ -154,6 +154,16 @@ def open_page(monkeypatch, warehouse: Path, page: str, **params):
     return app.run()
 
 
+def open_tables(app):
+    """`app` run again with every chart's table tab open (tables.lazy_tabs runs only the open
+    tab, so a table is on the page only for a viewer who opened it)."""
+    from givingday.ui.i18n import t
+
+    for key in [key for key in app.session_state._state.filtered_state if str(key).startswith("tabs-")]:
+        app.session_state[key] = t("table", key.rsplit("-", 1)[1])
+    return app.run()
+
+
 def milestone_event(tmp_path: Path, every_fen: int) -> Path:
     """A copy of the event folder with a milestone every `every_fen`; returns the folder of
     events to point GIVINGDAY_EVENTS_DIR at."""

@@ -1,8 +1,10 @@
 """How pages get figures: named queries on one pinned version, cached by version.
 
 All sessions share one reader per version and one result per (version, query,
-parameters) (st.cache_resource), so a rerun costs milliseconds and a new
-version invalidates exactly what changed. When a query fails, the last good result of
+parameters), kept in plain in-process stores (memo.Store: a dictionary look-up, where
+st.cache_resource hashed every argument and inspected the function's signature on each of the
+dozen reads of every rerun), so a rerun costs milliseconds and a new version invalidates
+exactly what changed. When a query fails, the last good result of
 the same query and parameters is served, flagged with the version it came from, instead of
 an error; it is never kept as a newer version's.
 """
@@ -10,6 +12,7 @@ an error; it is never kept as a newer version's.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 import time
@@ -19,6 +22,7 @@ import polars as pl
 import streamlit as st
 
 from givingday import queries
+from givingday.ui import memo
 from givingday.warehouse import VersionGone, Warehouse, WarehouseError, resolve
 
 log = logging.getLogger("givingday.ui")
@@ -30,7 +34,7 @@ class Unavailable(Exception):
     """A figure that cannot be computed now and has no earlier good value."""
 
 
-@st.cache_resource
+@functools.cache
 def _warehouse(root: str) -> Warehouse:
     return Warehouse(root)
 
@@ -68,9 +72,11 @@ def store_reached() -> bool:
     return known is None or known[2]
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+_manifests = memo.Store(64)
+
+
 def _manifest(root: str, version: int):
-    return _warehouse(root).manifest(version)
+    return _manifests.get((root, version), lambda: _warehouse(root).manifest(version))
 
 
 @contextlib.contextmanager
@@ -98,12 +104,19 @@ def reader(version: int, move: bool = True) -> queries.VersionReader:
         return queries.reader(_warehouse(root), version)
 
 
-# cache_resource, not cache_data: one result per process, where cache_data would unpickle a
-# fresh copy on every call of every rerun. Callers get their own handle on it (`query`).
-# Keyed by version, and only ever holding that version's result: the reader is exactly that
-# version or raises (queries.readers), and a raised read is not cached.
-@st.cache_resource(max_entries=1024, show_spinner=False)
+# One result per process, where st.cache_data would unpickle a fresh copy on every call of
+# every rerun. Callers get their own handle on it (`query`). Keyed by version, and only ever
+# holding that version's result: the reader is exactly that version or raises
+# (queries.readers), and a raised read is not kept.
+RESULTS = 1024
+_results = memo.Store(RESULTS)
+
+
 def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
+    return _results.get((root, version, name, params), lambda: _compute(root, version, name, params))
+
+
+def _compute(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
     warehouse = _warehouse(root)
     # `staff/...`: SQL of a room other than the public one, e.g. staff/gifts_by_bracket
     query = queries.internal_sql(name) if "/" in name else queries.named_query(name)
@@ -115,9 +128,7 @@ LAST_GOOD_ENTRIES = 512  # search terms are free text: keep the fallback store b
 STALE = "served_stale"  # session key: the oldest version a fallback of this run came from
 
 
-@st.cache_resource
-def _last_good() -> tuple[OrderedDict, threading.Lock]:
-    return OrderedDict(), threading.Lock()
+_LAST_GOOD: tuple[OrderedDict, threading.Lock] = (OrderedDict(), threading.Lock())
 
 
 def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.DataFrame, int]:
@@ -136,7 +147,7 @@ def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.Da
     the whole server under a crowd of first visits."""
     bound = tuple(sorted((k, str(v)) for k, v in params.items() if v is not None))
     root = str(resolve())
-    last_good, lock = _last_good()
+    last_good, lock = _LAST_GOOD
     try:
         with _exactly(root, version, move):
             frame = _run(root, version, name, bound)

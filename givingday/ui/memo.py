@@ -32,20 +32,39 @@ def fingerprint(value) -> Hashable:
 
 
 class Store:
+    """A bounded least-recently-used store in which each value is built once: a caller asking
+    for a value that another is building waits for it (a herd of viewers after a new version
+    computes each result once, not once each). A build that raises stores nothing, and the
+    next caller builds again."""
+
     def __init__(self, entries: int = ENTRIES):
         self._entries, self._values, self._lock = entries, OrderedDict(), threading.Lock()
+        self._building: dict[Hashable, threading.Lock] = {}
 
     def get(self, key: Hashable, build: Callable[[], object]):
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = build()  # outside the lock: two viewers may build the same once each, never wait
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self._entries:
-                self._values.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    return self._values[key]
+                flight = self._building.get(key)
+                if flight is None:
+                    flight = self._building[key] = threading.Lock()
+                    flight.acquire()
+                    break
+            with flight:  # another caller builds it: wait, then look again
+                pass
+        try:
+            value = build()
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self._entries:
+                    self._values.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._building[key]
+            flight.release()
 
 
 _store = Store()

@@ -8,6 +8,7 @@ with the filters that were applied.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import polars as pl
 import pyarrow as pa
@@ -17,6 +18,8 @@ from givingday import output
 from givingday.ui import format as fmt
 from givingday.ui.i18n import column, pick, t
 from givingday.ui.memo import memoized
+
+Table = pl.DataFrame | Callable[[], pl.DataFrame]  # a table, or what makes it when it is shown
 
 
 def texts(values: pl.Series, show) -> pl.Series:
@@ -80,24 +83,36 @@ def reproduce(command: str, language: str) -> None:
     st.caption(f"{t('reproduce', language)}: `{command}`")
 
 
-def chart_and_table(chart: dict, table: pl.DataFrame, raw: pl.DataFrame, stem: str, language: str,
+def chart_and_table(chart: dict, table: Table, raw: pl.DataFrame, stem: str, language: str,
                     command: str, height: int | None = None, key: str | None = None) -> None:
     """A chart (a Vega-Lite spec from charts.py) with its table and downloads one tap away."""
     figure_and_table(lambda: st.vega_lite_chart(chart, width="stretch"), t("chart", language),
                      table, raw, stem, language, command, height, key)
 
 
-def figure_and_table(draw, label: str, table: pl.DataFrame, raw: pl.DataFrame, stem: str, language: str,
+def figure_and_table(draw, label: str, table: Table, raw: pl.DataFrame, stem: str, language: str,
                      command: str, height: int | None = None, key: str | None = None) -> None:
     """Any figure (`draw()` puts it on the page: a chart, a map) in the first tab, its table,
-    downloads and the command that reproduces it in the second."""
-    figure_tab, table_tab = st.tabs([label, t("table", language)])
-    with figure_tab:
-        draw()
-    with table_tab:
-        show(table, height=height or "auto")
-        downloads(raw, stem, language, key)
-        reproduce(command, language)
+    downloads and the command that reproduces it in the second.
+
+    Only the open tab is computed and sent (`lazy_tabs`): the rerun every viewer makes after
+    each new version draws the figure alone, and `table` (a frame, or what makes it) is made
+    only for a viewer who opened its tab."""
+    figure_tab, table_tab = lazy_tabs([label, t("table", language)], key=f"tabs-{key or stem}-{language}")
+    if figure_tab.open:
+        with figure_tab:
+            draw()
+    if table_tab.open:
+        with table_tab:
+            show(table() if callable(table) else table, height=height or "auto")
+            downloads(raw, stem, language, key)
+            reproduce(command, language)
+
+
+def lazy_tabs(labels: list[str], key: str):
+    """st.tabs whose closed tabs run nothing: switching tabs reruns the page for that viewer
+    alone, and every tab's `.open` says whether to draw it."""
+    return st.tabs(labels, key=key, on_change="rerun")
 
 
 def categories(frame: pl.DataFrame, language: str) -> pl.DataFrame:

@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from givingday.ui import format as fmt
-from tests.helpers import open_page, query
+from tests.helpers import open_page, open_tables, query
 
 PAGES = ["pages/overview.py", "pages/boards.py", "pages/categories.py", "pages/districts.py",
          "pages/funds.py", "pages/projects.py", "pages/open_data.py"]
@@ -27,9 +27,11 @@ def test_page_renders_without_exception_or_unavailable_parts(page, lang, monkeyp
     app = _open(monkeypatch, fixture_warehouse, page, **({"lang": "en"} if lang == "en" else {}))
     assert not app.exception
     assert [i.value for i in app.info] == []  # no section fell back to "unavailable"
-    text = _texts(app)
-    for raw in RAW_NAMES:
-        assert raw not in text, f"{raw} on {page}"
+    for shown in (app, open_tables(app)):  # the figures, then every chart's table
+        assert not shown.exception
+        text = _texts(shown)
+        for raw in RAW_NAMES:
+            assert raw not in text, f"{raw} on {page}"
 
 
 def test_overview_headline_equals_query_totals(monkeypatch, fixture_warehouse, capsys):
@@ -68,7 +70,7 @@ def test_small_groups_do_not_show_donor_counts(monkeypatch, fixture_warehouse):
 
 
 def test_every_category_is_listed_zeros_included(monkeypatch, fixture_warehouse):
-    app = _open(monkeypatch, fixture_warehouse, "pages/categories.py")
+    app = open_tables(_open(monkeypatch, fixture_warehouse, "pages/categories.py"))
     table = app.dataframe[0].value
     assert len(table) == 6  # talent has no project in the fixture and still has its row
 
