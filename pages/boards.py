@@ -114,7 +114,7 @@ def district_board(page: chrome.Page, sort: str) -> None:
 filters = _filters(page)
 sort = _sort(page, list(SORT_LABELS))
 projects_tab, orgs_tab, districts_tab = tables.lazy_tabs([page.t("projects"), page.t("organisation"),
-                                                          page.t("district")], key=f"board-{page.lang}")
+                                                          page.t("district")], "board", page.lang)
 if projects_tab.open:
     with projects_tab:
         project_board(page, filters, sort)

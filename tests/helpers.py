@@ -154,14 +154,31 @@ def open_page(monkeypatch, warehouse: Path, page: str, **params):
     return app.run()
 
 
-def open_tables(app):
-    """`app` run again with every chart's table tab open (tables.lazy_tabs runs only the open
-    tab, so a table is on the page only for a viewer who opened it)."""
-    from givingday.ui.i18n import t
+def lazy_tab_sets(app) -> dict[str, list[str]]:
+    """Every lazy tab set on the page (tables.lazy_tabs): its key, and its tabs' labels."""
+    found = {}
 
-    for key in [key for key in app.session_state._state.filtered_state if str(key).startswith("tabs-")]:
-        app.session_state[key] = t("table", key.rsplit("-", 1)[1])
-    return app.run()
+    def walk(node) -> None:
+        if getattr(node, "type", None) == "tab_container":
+            key = node.proto.tab_container.id.split("-", 2)[-1]  # "$$ID-<hash>-<key>"
+            if key in app.session_state:
+                found[key] = [tab.label for tab in node.children.values()]
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(app.main)
+    return found
+
+
+def every_tab_open(app):
+    """`app` run again with the second, then the third… tab of every lazy tab set open
+    (tables.lazy_tabs runs only the open tab: a chart's table, or the boards' organisations and
+    districts, is on the page only for a viewer who opened it). Yields each run."""
+    sets = lazy_tab_sets(app)
+    for position in range(1, max(map(len, sets.values()), default=1)):
+        for key, labels in sets.items():
+            app.session_state[key] = labels[min(position, len(labels) - 1)]
+        yield app.run()
 
 
 def milestone_event(tmp_path: Path, every_fen: int) -> Path:

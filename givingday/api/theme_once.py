@@ -9,8 +9,6 @@ The config cannot change while the server runs (no file watcher, `server.fileWat
 
 from __future__ import annotations
 
-import threading
-
 
 def apply() -> None:
     from streamlit.proto.NewSession_pb2 import CustomThemeConfig
@@ -19,18 +17,14 @@ def apply() -> None:
     original = app_session._populate_theme_msg
     if getattr(original, "givingday_once", False):
         return
-    sections: dict[str, bytes] = {}
-    lock = threading.Lock()
+    sections: dict[str, bytes] = {}  # two first runs may fill one section twice: the same bytes
 
     def populate_theme_msg(msg, section: str = "theme") -> None:
-        with lock:
-            filled = sections.get(section)
+        filled = sections.get(section)
         if filled is None:
             fresh = CustomThemeConfig()
             original(fresh, section)
-            filled = fresh.SerializeToString()
-            with lock:
-                sections[section] = filled
+            filled = sections[section] = fresh.SerializeToString()
         if filled:  # an empty section leaves its part of the message unset, as Streamlit does
             msg.MergeFromString(filled)  # only the section's own fields: its sub-sections stay apart
 

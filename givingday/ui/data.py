@@ -128,7 +128,8 @@ LAST_GOOD_ENTRIES = 512  # search terms are free text: keep the fallback store b
 STALE = "served_stale"  # session key: the oldest version a fallback of this run came from
 
 
-_LAST_GOOD: tuple[OrderedDict, threading.Lock] = (OrderedDict(), threading.Lock())
+_last_good: OrderedDict = OrderedDict()  # (root, name, params) -> (version, frame)
+_last_good_lock = threading.Lock()
 
 
 def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.DataFrame, int]:
@@ -147,7 +148,6 @@ def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.Da
     the whole server under a crowd of first visits."""
     bound = tuple(sorted((k, str(v)) for k, v in params.items() if v is not None))
     root = str(resolve())
-    last_good, lock = _LAST_GOOD
     try:
         with _exactly(root, version, move):
             frame = _run(root, version, name, bound)
@@ -155,19 +155,19 @@ def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.Da
         if time.monotonic() - _warned_at[0] >= WARN_EVERY_S:
             _warned_at[0] = time.monotonic()
             log.warning("%s on version %s could not be read (said once per %g s): %s", name, version, WARN_EVERY_S, exc)
-        with lock:
-            fallback = last_good.get((root, name, bound))
+        with _last_good_lock:
+            fallback = _last_good.get((root, name, bound))
         if fallback is None or fallback[0] > version:
             raise Unavailable(str(exc)) from exc
         served, frame = fallback
         st.session_state[STALE] = min(served, st.session_state.get(STALE, served))
         return frame.clone(), served
-    with lock:
-        if last_good.get((root, name, bound), (-1,))[0] <= version:
-            last_good[(root, name, bound)] = (version, frame)
-        last_good.move_to_end((root, name, bound))
-        while len(last_good) > LAST_GOOD_ENTRIES:
-            last_good.popitem(last=False)
+    with _last_good_lock:
+        if _last_good.get((root, name, bound), (-1,))[0] <= version:
+            _last_good[(root, name, bound)] = (version, frame)
+        _last_good.move_to_end((root, name, bound))
+        while len(_last_good) > LAST_GOOD_ENTRIES:
+            _last_good.popitem(last=False)
     return frame.clone(), version
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from functools import cache
 
 import polars as pl
@@ -23,7 +24,6 @@ MEASURES = ("raised_fen", "raised_per_10k_residents_fen", "donations", "projects
 
 @cache
 def _boundaries(path: str) -> dict:
-    import json
     with open(path, encoding="utf-8") as f:
         return json.load(f)
 
@@ -99,8 +99,6 @@ class FrozenDeck(pdk.Deck):
     def to_json(self) -> str:
         frozen = self.__dict__.get("_frozen_json")
         if frozen is None:
-            import json
-
             frozen = json.dumps(json.loads(super().to_json()), ensure_ascii=False, separators=(",", ":"))
             self.__dict__["_frozen_json"] = frozen  # set after serialising: never part of the JSON
         return frozen

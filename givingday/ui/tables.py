@@ -19,8 +19,6 @@ from givingday.ui import format as fmt
 from givingday.ui.i18n import column, pick, t
 from givingday.ui.memo import memoized
 
-Table = pl.DataFrame | Callable[[], pl.DataFrame]  # a table, or what makes it when it is shown
-
 
 def texts(values: pl.Series, show) -> pl.Series:
     """`show(value)` for every value, as a column of text. A plain loop on this thread: a
@@ -83,36 +81,37 @@ def reproduce(command: str, language: str) -> None:
     st.caption(f"{t('reproduce', language)}: `{command}`")
 
 
-def chart_and_table(chart: dict, table: Table, raw: pl.DataFrame, stem: str, language: str,
+def chart_and_table(chart: dict, table: Callable[[], pl.DataFrame], raw: pl.DataFrame, stem: str, language: str,
                     command: str, height: int | None = None, key: str | None = None) -> None:
     """A chart (a Vega-Lite spec from charts.py) with its table and downloads one tap away."""
     figure_and_table(lambda: st.vega_lite_chart(chart, width="stretch"), t("chart", language),
                      table, raw, stem, language, command, height, key)
 
 
-def figure_and_table(draw, label: str, table: Table, raw: pl.DataFrame, stem: str, language: str,
+def figure_and_table(draw, label: str, table: Callable[[], pl.DataFrame], raw: pl.DataFrame, stem: str, language: str,
                      command: str, height: int | None = None, key: str | None = None) -> None:
     """Any figure (`draw()` puts it on the page: a chart, a map) in the first tab, its table,
     downloads and the command that reproduces it in the second.
 
     Only the open tab is computed and sent (`lazy_tabs`): the rerun every viewer makes after
-    each new version draws the figure alone, and `table` (a frame, or what makes it) is made
-    only for a viewer who opened its tab."""
-    figure_tab, table_tab = lazy_tabs([label, t("table", language)], key=f"tabs-{key or stem}-{language}")
+    each new version draws the figure alone, and `table()` makes the table only for a viewer
+    who opened its tab."""
+    figure_tab, table_tab = lazy_tabs([label, t("table", language)], f"tabs-{key or stem}", language)
     if figure_tab.open:
         with figure_tab:
             draw()
     if table_tab.open:
         with table_tab:
-            show(table() if callable(table) else table, height=height or "auto")
+            show(table(), height=height or "auto")
             downloads(raw, stem, language, key)
             reproduce(command, language)
 
 
-def lazy_tabs(labels: list[str], key: str):
+def lazy_tabs(labels: list[str], key: str, language: str):
     """st.tabs whose closed tabs run nothing: switching tabs reruns the page for that viewer
-    alone, and every tab's `.open` says whether to draw it."""
-    return st.tabs(labels, key=key, on_change="rerun")
+    alone, and every tab's `.open` says whether to draw it. The open tab is kept by its label,
+    so the key names the language too."""
+    return st.tabs(labels, key=f"{key}-{language}", on_change="rerun")
 
 
 def categories(frame: pl.DataFrame, language: str) -> pl.DataFrame:

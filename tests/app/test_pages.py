@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from givingday.ui import format as fmt
-from tests.helpers import open_page, open_tables, query
+from tests.helpers import every_tab_open, open_page, query
 
 PAGES = ["pages/overview.py", "pages/boards.py", "pages/categories.py", "pages/districts.py",
          "pages/funds.py", "pages/projects.py", "pages/open_data.py"]
@@ -27,7 +27,7 @@ def test_page_renders_without_exception_or_unavailable_parts(page, lang, monkeyp
     app = _open(monkeypatch, fixture_warehouse, page, **({"lang": "en"} if lang == "en" else {}))
     assert not app.exception
     assert [i.value for i in app.info] == []  # no section fell back to "unavailable"
-    for shown in (app, open_tables(app)):  # the figures, then every chart's table
+    for shown in (app, *every_tab_open(app)):  # the open tabs, then every other tab
         assert not shown.exception
         text = _texts(shown)
         for raw in RAW_NAMES:
@@ -70,7 +70,7 @@ def test_small_groups_do_not_show_donor_counts(monkeypatch, fixture_warehouse):
 
 
 def test_every_category_is_listed_zeros_included(monkeypatch, fixture_warehouse):
-    app = open_tables(_open(monkeypatch, fixture_warehouse, "pages/categories.py"))
+    app = next(every_tab_open(_open(monkeypatch, fixture_warehouse, "pages/categories.py")))  # the tables
     table = app.dataframe[0].value
     assert len(table) == 6  # talent has no project in the fixture and still has its row
 
