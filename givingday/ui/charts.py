@@ -11,6 +11,7 @@ import functools
 
 import altair as alt
 import polars as pl
+from altair.utils import schemapi
 
 from givingday.event import Event
 from givingday.ui import format as fmt
@@ -22,6 +23,14 @@ MATCHED = "#D55E00"
 HEIGHT = 260
 
 
+# Altair checks a chart against the Vega-Lite schema as each part is made and again as it is
+# converted: half of a chart's making, again on every version. The builders are fixed code,
+# so the app's tests check every chart the pages make (tests/app/conftest.py turns this on)
+# and a server does not.
+CHECK_AGAINST_SCHEMA = False
+schemapi.disable_debug_mode()
+
+
 def as_spec(builder):
     """Turn an Altair builder into one that returns the chart's Vega-Lite spec (with its data
     as Arrow datasets, as st.altair_chart would make it), memoized by its inputs."""
@@ -30,7 +39,10 @@ def as_spec(builder):
     @memoized
     @functools.wraps(builder)
     def build(*args, **kwargs) -> dict:
-        return _convert_altair_to_vega_lite_spec(builder(*args, **kwargs))
+        chart = builder(*args, **kwargs)
+        # the conversion calls chart.to_dict(), which checks unless told not to
+        object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=CHECK_AGAINST_SCHEMA))
+        return _convert_altair_to_vega_lite_spec(chart)
     return build
 
 

@@ -22,7 +22,7 @@ import polars as pl
 import streamlit as st
 
 from givingday import queries
-from givingday.ui import memo
+from givingday.ui import memo, prefetch
 from givingday.warehouse import VersionGone, Warehouse, WarehouseError, resolve
 
 log = logging.getLogger("givingday.ui")
@@ -53,6 +53,7 @@ def published_version() -> int | None:
     every big screen asks on each run; on object storage each read is a request). When the
     store cannot be reached, the version known before (a blip never blanks a screen)."""
     root = str(resolve())
+    _watcher(root).wanted()
     now = time.monotonic()
     known = _CURRENT.get(root)
     if known is not None and now - known[0] < CURRENT_TTL_S:
@@ -113,6 +114,11 @@ _results = memo.Store(RESULTS)
 
 
 def _run(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
+    _watcher(root).asked(version, (name, params))
+    return _result(root, version, name, params)
+
+
+def _result(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
     return _results.get((root, version, name, params), lambda: _compute(root, version, name, params))
 
 
@@ -122,6 +128,17 @@ def _compute(root: str, version: int, name: str, params: tuple[tuple[str, str], 
     query = queries.internal_sql(name) if "/" in name else queries.named_query(name)
     return queries.read(queries.reader(warehouse, version), warehouse,
                         lambda r: r.run_sql(query, query.bind(dict(params))))
+
+
+@functools.cache
+def _watcher(root: str) -> prefetch.Watcher:
+    """The watcher that makes on each new version what pages read on the one before."""
+    return prefetch.Watcher(_warehouse(root).current_version, functools.partial(_prefetch, root))
+
+
+def _prefetch(root: str, version: int, key: tuple) -> None:
+    _manifest(root, version)
+    _result(root, version, *key)
 
 
 LAST_GOOD_ENTRIES = 512  # search terms are free text: keep the fallback store bounded

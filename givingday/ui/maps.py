@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import json
+import re
+from collections.abc import Sequence
 from functools import cache
 
 import polars as pl
@@ -14,7 +15,7 @@ from givingday.event import Event
 from givingday.ui import document
 from givingday.ui import format as fmt
 from givingday.ui.i18n import pick, t
-from givingday.ui.memo import memoized
+from givingday.ui.memo import memoized, once
 
 # ColorBrewer "Blues", 5 classes (colour-blind safe, sequential); zero gets a light grey
 CLASS_COLOURS = [[239, 243, 255], [189, 215, 231], [107, 174, 214], [49, 130, 189], [8, 81, 156]]
@@ -28,8 +29,19 @@ def _boundaries(path: str) -> dict:
         return json.load(f)
 
 
-def _view(event: Event, geo: dict) -> pdk.ViewState:
+@cache
+def _geometries(path: str) -> tuple[str, ...]:
+    """Each district's geometry as compact JSON, serialised once per process (the same for
+    every version and language: only the districts' properties change)."""
+    return tuple(json.dumps(feature["geometry"], sort_keys=True, separators=(",", ":")) for feature in _boundaries(path)["features"])
+
+
+def _view(event: Event) -> pdk.ViewState:
     """Where the map opens: [map] in event.toml, else around the districts' boundaries."""
+    return once(("map-view", event.id), lambda: _view_of(event, _boundaries(str(event.boundaries_path))))
+
+
+def _view_of(event: Event, geo: dict) -> pdk.ViewState:
     if event.map_view:
         return pdk.ViewState(latitude=event.map_view.latitude, longitude=event.map_view.longitude,
                              zoom=event.map_view.zoom)
@@ -89,31 +101,40 @@ def legend(measure: str, breaks: list[int], language: str) -> list[tuple[list[in
     return items
 
 
+_GEOMETRY = "@@geometry:{}@@"  # where a district's geometry goes in a deck's JSON (FrozenDeck.freeze)
+_GEOMETRY_MARK = re.compile(r'"@@geometry:(\d+)@@"')
+
+
 class FrozenDeck(pdk.Deck):
     """A deck serialised once, compactly: Streamlit calls to_json on every rerun, and the
-    geometry is the same for every viewer of a version (the deck is memoized per version and
+    deck is the same for every viewer of a version (it is memoized per version and
     language). pydeck indents its JSON, one coordinate a line: the overview's map was 1.07 MB
     in every rerun's messages, hashed and sent for each viewer; compact, the same deck is a
-    fifth of that."""
+    fifth of that. The geometry, the same in every version, is not serialised again: the
+    deck's features carry a mark (`_GEOMETRY`) that `freeze` replaces with their geometry's
+    JSON, made once per process."""
+
+    def freeze(self, geometries: Sequence[str]) -> FrozenDeck:
+        compact = json.dumps(json.loads(super().to_json()), ensure_ascii=False, separators=(",", ":"))
+        self.__dict__["_frozen_json"] = _GEOMETRY_MARK.sub(lambda mark: geometries[int(mark[1])], compact)
+        return self  # set after serialising: never part of the JSON
 
     def to_json(self) -> str:
-        frozen = self.__dict__.get("_frozen_json")
-        if frozen is None:
-            frozen = json.dumps(json.loads(super().to_json()), ensure_ascii=False, separators=(",", ":"))
-            self.__dict__["_frozen_json"] = frozen  # set after serialising: never part of the JSON
-        return frozen
+        return self.__dict__["_frozen_json"]
 
 
 @memoized
 def district_map(districts: pl.DataFrame, event: Event, measure: str, language: str) -> tuple[pdk.Deck, list]:
     """Choropleth of all districts by `measure`, and its legend."""
-    geo = copy.deepcopy(_boundaries(str(event.boundaries_path)))
+    path = str(event.boundaries_path)
     rows = {r["district_adcode"]: r for r in districts.iter_rows(named=True)}
     breaks = class_breaks([r[measure] for r in rows.values()])
-    for feature in geo["features"]:
-        props = feature["properties"]
+    features = []
+    for number, feature in enumerate(_boundaries(path)["features"]):
+        props = dict(feature["properties"])
         row = rows.get(props["adcode"], {})
         value = row.get(measure, 0) or 0
+        features.append({"type": "Feature", "geometry": _GEOMETRY.format(number), "properties": props})
         props.update({
             "label": pick(props["name_zh"], props["name_en"], language),
             "fill": colour_of(value, breaks) + [235],
@@ -123,7 +144,7 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
             "projects": fmt.count(row.get("projects", 0) or 0, "unit.projects", language),
         })
     layer = pdk.Layer(
-        "GeoJsonLayer", geo, id="districts", pickable=True, stroked=True, filled=True,
+        "GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="districts", pickable=True, stroked=True, filled=True,
         get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=1,
         auto_highlight=True, highlight_color=[213, 94, 0, 200],
     )
@@ -134,9 +155,8 @@ def district_map(districts: pl.DataFrame, event: Event, measure: str, language: 
             for key, field in (("raised", "raised"), ("per_10k", "per_10k"), ("donations", "gifts"), ("projects", "projects"))),
         "style": {"backgroundColor": "#1b1b1b", "color": "white", "fontSize": "13px"},
     }
-    view = _view(event, geo)
-    deck = FrozenDeck(layers=[layer], initial_view_state=view, map_style=None, tooltip=tooltip,
-                      map_provider=None)
+    deck = FrozenDeck(layers=[layer], initial_view_state=_view(event), map_style=None, tooltip=tooltip,
+                      map_provider=None).freeze(_geometries(path))
     return deck, legend(measure, breaks, language)
 
 

@@ -1,8 +1,19 @@
 """Fixtures of the AppTest suites."""
 
 import pytest
+from altair.utils import schemapi
 
+from givingday.ui import charts
 from tests.helpers import build_fixture_inbox, ingest
+
+
+@pytest.fixture(autouse=True)
+def charts_checked_against_the_schema(monkeypatch):
+    """Every chart a page makes here is checked against the Vega-Lite schema (a server skips
+    the check: charts.CHECK_AGAINST_SCHEMA)."""
+    monkeypatch.setattr(charts, "CHECK_AGAINST_SCHEMA", True)
+    with schemapi.debug_mode(True):
+        yield
 
 
 @pytest.fixture(scope="module")
