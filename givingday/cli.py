@@ -265,7 +265,8 @@ def cmd_chaos(args) -> int:
 def cmd_loadtest(args) -> int:
     from givingday.loadtest import loadtest
     return loadtest(url=args.url, page=args.page, query=args.query, sessions=args.sessions, duration=args.duration,
-                    every=args.every, ramp=args.ramp, server_pid=args.server_pid, output=args.format)
+                    every=args.every, ramp=args.ramp, server_pid=args.server_pid, output=args.format,
+                    reruns=args.reruns)
 
 
 def cmd_bench(args) -> int:
@@ -405,6 +406,8 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--duration", type=float, required=True, help="seconds after the last arrival")
     load.add_argument("--every", type=float, default=10.0, help="seconds between full reruns of a session")
     load.add_argument("--ramp", type=float, default=0.0, help="arrivals spread over this many seconds")
+    load.add_argument("--reruns", type=int, default=0, metavar="N",
+                      help="each served viewer stays until it has timed N full reruns, however long that takes")
     load.add_argument("--server-pid", type=int, help="report this process's (and its children's) CPU and RSS")
     load.add_argument("--format", choices=("text", "json"), default="text")
     load.set_defaults(run=cmd_loadtest)

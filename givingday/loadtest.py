@@ -115,13 +115,13 @@ def _rerun(page: str, query: str, url: str, page_hash: str = "", fragment: str =
 
 
 async def _session(number: int, base: str, page: str, query: str, every: float, until: float,
-                   results: Results) -> None:
+                   results: Results, reruns: int = 0) -> None:
     """One viewer until `until`. Like Streamlit's frontend, a viewer whose connection is lost
     (a replica killed, a run that never finished) connects again and carries on; each loss
     is counted (`disconnects`, or an error of its kind)."""
     served = False
     while True:
-        served = await _connection(base, page, query, every, until, results, served)
+        served = await _connection(base, page, query, every, until, results, served, reruns)
         if served is None or time.monotonic() >= until:
             return
         results.reconnects += 1
@@ -129,9 +129,11 @@ async def _session(number: int, base: str, page: str, query: str, every: float, 
 
 
 async def _connection(base: str, page: str, query: str, every: float, until: float, results: Results,
-                      served: bool) -> bool | None:
+                      served: bool, reruns: int = 0) -> bool | None:
     """One connection of a viewer: whether it has been served its first page by the time the
-    connection ended, or None when the viewer leaves (turned away, or done)."""
+    connection ended, or None when the viewer leaves (turned away, or done). With `reruns`,
+    a served viewer stays past `until` until it has timed that many full reruns: a fixed
+    amount of work, however long a loaded machine takes to serve the first page."""
     import websockets
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -151,8 +153,8 @@ async def _connection(base: str, page: str, query: str, every: float, until: flo
             route = next((c for c in cookie.split("; ") if c.startswith("gd_route=")), "")
             if route and not served:
                 results.replica_sessions[route] = results.replica_sessions.get(route, 0) + 1
-            page_hash, fragments, first = "", {}, True
-            while first or time.monotonic() < until:  # every arrival gets its first page
+            page_hash, fragments, first, timed = "", {}, True, 0
+            while first or time.monotonic() < max(until, float("inf") if timed < reruns else 0):
                 started = time.perf_counter()
                 await socket.send(_rerun(page, query, url, page_hash))
                 outcome = await _until_finished(socket, ForwardMsg, fragments)
@@ -170,13 +172,15 @@ async def _connection(base: str, page: str, query: str, every: float, until: flo
                     served = True
                 else:
                     results.runs_ms.append(elapsed)
+                    timed += 1
                 first = False
                 next_run = time.monotonic() + every
-                while time.monotonic() < min(next_run, until):  # meanwhile, timed fragment reruns
-                    due = min([next_run, until, *(f["next"] for f in fragments.values())])
+                stop = until if timed >= reruns else next_run
+                while time.monotonic() < min(next_run, stop):  # meanwhile, timed fragment reruns
+                    due = min([next_run, stop, *(f["next"] for f in fragments.values())])
                     await asyncio.sleep(max(0.0, due - time.monotonic()))
                     for fragment_id, fragment in list(fragments.items()):  # a run may add one
-                        if fragment["next"] <= time.monotonic() < until:
+                        if fragment["next"] <= time.monotonic() < stop:
                             fragment["next"] = time.monotonic() + fragment["interval"]
                             await socket.send(_rerun(page, query, url, page_hash, fragment_id))
                             done = await _until_finished(socket, ForwardMsg, fragments)
@@ -263,7 +267,7 @@ async def _watch_server(pid: int | None, until: float, results: Results) -> None
 
 
 async def _crowd(base: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
-                 server_pid: int | None) -> Results:
+                 server_pid: int | None, reruns: int = 0) -> Results:
     results = Results()
     until = time.monotonic() + ramp + duration
     rng = random.Random(7)
@@ -275,19 +279,19 @@ async def _crowd(base: str, page: str, query: str, sessions: int, duration: floa
     async def arrive(number: int) -> None:
         await asyncio.sleep(ramp * number / max(1, sessions) if ramp else 0.0)
         await asyncio.sleep(rng.uniform(0, min(every, 1.0)) if ramp else 0.0)
-        await _session(number, base, page, query, every, until, results)
+        await _session(number, base, page, query, every, until, results, reruns)
 
     await asyncio.gather(_watch_server(server_pid, until, results), *(arrive(n) for n in range(sessions)))
     return results
 
 
 def measure(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
-            server_pid: int | None) -> dict:
+            server_pid: int | None, reruns: int = 0) -> dict:
     """Run the crowd; the figures of the report as a dict."""
     base = url.rstrip("/")
     page = page.strip("/")
     started = time.monotonic()
-    results = asyncio.run(_crowd(base, page, query, sessions, duration, every, ramp, server_pid))
+    results = asyncio.run(_crowd(base, page, query, sessions, duration, every, ramp, server_pid, reruns))
     wall = time.monotonic() - started
     summary = {
         "url": base, "page": "/" + page, "query": query, "sessions": sessions, "duration_s": duration,
@@ -322,8 +326,8 @@ def measure(url: str, page: str, query: str, sessions: int, duration: float, eve
 
 
 def loadtest(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
-             server_pid: int | None, output: str) -> int:
-    summary = measure(url, page, query, sessions, duration, every, ramp, server_pid)
+             server_pid: int | None, output: str, reruns: int = 0) -> int:
+    summary = measure(url, page, query, sessions, duration, every, ramp, server_pid, reruns)
     if output == "json":
         print(json.dumps(summary))
     else:

@@ -42,9 +42,9 @@ def test_the_load_driver_speaks_streamlit_and_reports_figures(small_warehouse):
         server = next(p for p in psutil.process_iter(["cmdline"])
                       if p.info["cmdline"] and url.rsplit(":", 1)[1] in " ".join(p.info["cmdline"]))
         report = _loadtest(url, "--page", "/boards", "--query", "lang=en", "--sessions", "3", "--duration", "6",
-                           "--every", "2", "--ramp", "1", "--server-pid", str(server.pid))
+                           "--every", "2", "--ramp", "1", "--reruns", "2", "--server-pid", str(server.pid))
     assert report["sessions_served"] == 3 and report["errors"] == 0, report
-    assert report["rerun_ms"]["count"] >= 3 and report["rerun_ms"]["p95"] > 0
+    assert report["rerun_ms"]["count"] >= 6 and report["rerun_ms"]["p95"] > 0  # two each, however slow the first page
     assert report["first_visit_http_ms"]["p50"] > 0  # the HTML, the bundle and the health check
     assert report["server_cpu_percent"]["mean"] is not None and report["server_rss_mb"]["max"] > 50
 
