@@ -285,13 +285,21 @@ async def _crowd(base: str, page: str, query: str, sessions: int, duration: floa
     return results
 
 
+def _run_on_a_loop_of_its_own(coroutine):
+    """asyncio.run in a thread of its own: the caller may already be inside a running loop (a
+    notebook, or Playwright's sync API earlier in the same process, which leaves its loop running)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def measure(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
             server_pid: int | None, reruns: int = 0) -> dict:
     """Run the crowd; the figures of the report as a dict."""
     base = url.rstrip("/")
     page = page.strip("/")
     started = time.monotonic()
-    results = asyncio.run(_crowd(base, page, query, sessions, duration, every, ramp, server_pid, reruns))
+    results = _run_on_a_loop_of_its_own(
+        _crowd(base, page, query, sessions, duration, every, ramp, server_pid, reruns))
     wall = time.monotonic() - started
     summary = {
         "url": base, "page": "/" + page, "query": query, "sessions": sessions, "duration_s": duration,
