@@ -113,7 +113,8 @@ def _staff_room(reader, warehouse: Warehouse, repeats: int) -> None:
 
 
 def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: int = 5,
-          page_seconds: float = 30, api_seconds: float = 10, hot_passes: int = 0) -> int:
+          page_seconds: float = 30, api_seconds: float = 10, hot_passes: int = 0,
+          baseline: str | None = None) -> int:
     root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="givingday-bench-"))
     inbox, warehouse_dir = root / "inbox", root / "warehouse"
     for folder in (inbox, warehouse_dir):
@@ -159,11 +160,7 @@ def bench(scale: float, workdir: Path | None, repeats: int, keep: bool, passes: 
     _small_passes(inbox, warehouse_dir, passes, seconds)
     if hot_passes:
         hot_minute(inbox, warehouse_dir, hot_passes)
-    if page_seconds:
-        page_costs(warehouse_dir, page_seconds)
-    if api_seconds:
-        from givingday.bench_api import api_throughput
-        api_throughput(warehouse_dir, api_seconds)
+    serving(warehouse_dir, page_seconds, api_seconds, baseline)
     if not keep and not workdir:
         shutil.rmtree(root, ignore_errors=True)
     return 0
@@ -239,27 +236,12 @@ def hot_minute(inbox: Path, warehouse_dir: Path, passes: int, keep_minutes: floa
     return {"times": times, "growth": growth}
 
 
-PAGES = ("/", "/boards", "/categories", "/districts", "/funds", "/projects", "/data", "/bigscreen")
-
-
-def page_costs(warehouse_dir: Path, seconds: float) -> None:
-    """The server's CPU for one full rerun of each page, at one viewer re-running it every
-    second (the page's timed fragments run in between, as in a browser, and are counted in)."""
-    import psutil
-
-    from givingday.browser import streamlit_server
-    from givingday.loadtest import measure
-
-    print(f"CPU of one rerun of each page (one viewer, a rerun a second for {seconds:g} s, after a warm-up):")
-    with streamlit_server(warehouse_dir) as url:
-        port = url.rsplit(":", 1)[1]
-        server = next(p for p in psutil.process_iter(["cmdline"])
-                      if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"])
-                      and port in p.info["cmdline"])
-        for page in PAGES:
-            measure(url, page, "", 1, 3, 1, 0, None)  # warm: the first visit and this version's caches
-            report = measure(url, page, "", 1, seconds, 1, 0, server.pid)
-            runs, fragments = report["rerun_ms"]["count"], report["fragment_runs"]
-            cpu_ms = report["server_cpu_seconds"] * 1000 / max(runs, 1)
-            print(f"  {page:<12} {cpu_ms:7.1f} ms CPU a rerun  (rerun p50 {report['rerun_ms']['p50']} ms; "
-                  f"{runs} reruns, {fragments} fragment runs, errors {report['errors']})", flush=True)
+def serving(warehouse_dir: Path, page_seconds: float, api_seconds: float, baseline: str | None = None) -> int:
+    """The web process's figures on a warehouse: each page's CPU (beside `baseline`), the open data."""
+    if page_seconds:
+        from givingday.bench_pages import page_costs
+        page_costs(warehouse_dir, page_seconds, baseline)
+    if api_seconds:
+        from givingday.bench_api import api_throughput
+        api_throughput(warehouse_dir, api_seconds)
+    return 0

@@ -54,8 +54,9 @@ def wait_healthy(url: str, seconds: float, process: subprocess.Popen | None = No
 
 @contextlib.contextmanager
 def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int | None = None,
-                     extra_args: list[str] | None = None):
-    """Start the web server (`streamlit run server.py`) on a (free) port; yield its base URL; stop it.
+                     extra_args: list[str] | None = None, root: Path = ROOT):
+    """Start the web server (`streamlit run server.py`, of the checkout at `root`) on a (free)
+    port; yield its base URL; stop it.
 
     Its output goes to a file, never to a pipe nobody reads: a server that logs (a failed
     read, a warning per rerun) would fill the pipe's 64 KB and then block on its next log
@@ -64,8 +65,8 @@ def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int |
     env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), **(extra_env or {})}
     with tempfile.TemporaryFile("w+", prefix="streamlit-", suffix=".log") as log:
         process = subprocess.Popen(
-            streamlit_command(port, "--server.address", "127.0.0.1", *(extra_args or [])),
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+            streamlit_command(port, "--server.address", "127.0.0.1", *(extra_args or []), root=root),
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
         url = f"http://127.0.0.1:{port}"
         try:
             if not wait_healthy(url, 60, process):

@@ -270,9 +270,12 @@ def cmd_loadtest(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from givingday.bench import bench
+    from givingday.bench import bench, serving
+    if args.warehouse:
+        return serving(args.warehouse, args.page_seconds, args.api_seconds, args.baseline)
     return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep, passes=args.passes,
-                 page_seconds=args.page_seconds, api_seconds=args.api_seconds, hot_passes=args.hot_minute_passes)
+                 page_seconds=args.page_seconds, api_seconds=args.api_seconds, hot_passes=args.hot_minute_passes,
+                 baseline=args.baseline)
 
 
 # ---------------------------------------------------------------------------------------
@@ -368,6 +371,10 @@ def parser() -> argparse.ArgumentParser:
                        help="time each page's reruns for this long at one viewer (0: skip)")
     bench.add_argument("--api-seconds", type=float, default=10,
                        help="wrk each open-data case for this long (0: skip)")
+    bench.add_argument("--baseline", metavar="REF",
+                       help="measure the pages of this commit too (a git worktree), in turn, and print the ratios")
+    bench.add_argument("--warehouse", type=Path, metavar="DIR",
+                       help="only the web figures (pages, open data) on this warehouse; no simulation or ingest")
     bench.set_defaults(run=cmd_bench)
 
     replay_ = commands.add_parser("replay", help="the 72 hours live at high speed: pass times, publish-to-screen "

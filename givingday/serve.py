@@ -33,9 +33,9 @@ def _python(*args: str) -> list[str]:
     return [sys.executable, "-m", *args]
 
 
-def streamlit_command(port: int, *extra: str) -> list[str]:
-    """One web process: the dashboard and the open-data routes (server.py) on `port`."""
-    return _python("streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
+def streamlit_command(port: int, *extra: str, root: Path = ROOT) -> list[str]:
+    """One web process: the dashboard and the open-data routes (`root`/server.py) on `port`."""
+    return _python("streamlit", "run", str(root / "server.py"), "--server.port", str(port),
                    "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra)
 
 

@@ -167,11 +167,32 @@ def test_no_python_function_runs_inside_polars_in_the_web_process():
     assert not offenders, f"use tables.texts or an expression instead: {offenders}"
 
 
-def test_bench_prints_the_cpu_of_one_rerun_of_every_page(small_warehouse, capsys):
-    from givingday.bench import PAGES, page_costs
+def test_bench_prints_the_cpu_of_one_rerun_and_one_first_visit_of_every_page(small_warehouse, capsys):
+    from givingday.bench_pages import PAGES, THIS, page_costs
 
-    page_costs(small_warehouse, 2)
-    lines = [line for line in capsys.readouterr().out.splitlines() if "ms CPU a rerun" in line]
-    assert [line.split()[0] for line in lines] == list(PAGES)
-    for line in lines:
-        assert float(line.split()[1]) > 0 and line.endswith("errors 0)"), line
+    found = page_costs(small_warehouse, 2)
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.split()[1:2] == [THIS]]
+    assert [row[0] for row in rows] == list(PAGES) == list(found)
+    for page, figures in found.items():
+        this = figures[THIS]
+        assert this["rerun_cpu_ms"] > 0 and this["first_visit_cpu_ms"] > 0, (page, this)
+        assert this["reruns"] >= 1 and this["errors"] == 0, (page, this)
+
+
+def test_bench_measures_a_baseline_commit_from_a_worktree_beside_this_checkout(small_warehouse, capsys):
+    from givingday.bench_pages import THIS, page_costs
+
+    def worktrees() -> list[str]:
+        return subprocess.run(["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+
+    before = worktrees()
+    found = page_costs(small_warehouse, 2, baseline="HEAD", pages=("/",))
+    out = capsys.readouterr().out
+    assert set(found["/"]) == {THIS, "HEAD"}
+    this, baseline = found["/"][THIS], found["/"]["HEAD"]
+    assert baseline["reruns"] >= 1 and baseline["errors"] == 0 and baseline["rerun_cpu_ms"] > 0, baseline
+    ratio = next(line.split() for line in out.splitlines() if line.split()[1:2] == ["ratio"])
+    assert ratio[2] == f"{this['rerun_cpu_ms'] / baseline['rerun_cpu_ms']:.2f}x"
+    assert ratio[3] == f"{this['first_visit_cpu_ms'] / baseline['first_visit_cpu_ms']:.2f}x"
+    assert worktrees() == before  # the baseline's tree is gone
