@@ -35,8 +35,11 @@ THIS = "this"  # the checkout the command runs from, uncommitted changes and all
 def worktree(ref: str):
     """The tree of commit `ref` in a temporary git worktree of this checkout, removed after."""
     folder = Path(tempfile.mkdtemp(prefix="givingday-baseline-"))
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(folder), ref],
-                   check=True)
+    made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(folder), ref],
+                          capture_output=True, text=True)
+    if made.returncode:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise SystemExit(f"givingday: no baseline {ref!r} in {ROOT}: {made.stderr.strip()}")
     try:
         yield folder
     finally:

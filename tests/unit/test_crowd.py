@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -196,3 +197,13 @@ def test_bench_measures_a_baseline_commit_from_a_worktree_beside_this_checkout(s
     assert ratio[2] == f"{this['rerun_cpu_ms'] / baseline['rerun_cpu_ms']:.2f}x"
     assert ratio[3] == f"{this['first_visit_cpu_ms'] / baseline['first_visit_cpu_ms']:.2f}x"
     assert worktrees() == before  # the baseline's tree is gone
+
+
+def test_bench_names_a_baseline_that_is_not_a_commit_and_leaves_no_worktree(tmp_path):
+    from givingday.bench_pages import worktree
+
+    before = sorted(Path(tempfile.gettempdir()).glob("givingday-baseline-*"))
+    with pytest.raises(SystemExit, match="no baseline 'no-such-commit'"):
+        with worktree("no-such-commit"):
+            pass
+    assert sorted(Path(tempfile.gettempdir()).glob("givingday-baseline-*")) == before
