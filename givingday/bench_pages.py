@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from givingday.browser import streamlit_server
+from givingday.browser import server_process, streamlit_server
 from givingday.loadtest import measure
 from givingday.serve import ROOT
 
@@ -45,15 +45,6 @@ def worktree(ref: str):
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], check=False)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _server_process(url: str):
-    """The `streamlit run` process listening on `url`'s port."""
-    import psutil
-
-    port = url.rsplit(":", 1)[1]
-    return next(p for p in psutil.process_iter(["cmdline"])
-                if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"]) and port in p.info["cmdline"])
 
 
 def _cpu_s(process) -> float:
@@ -120,7 +111,7 @@ def page_costs(warehouse_dir: Path, seconds: float, baseline: str | None = None,
         if baseline:
             tree = stack.enter_context(worktree(baseline))
             servers[baseline] = stack.enter_context(streamlit_server(warehouse_dir, root=tree))
-        processes = {name: _server_process(url) for name, url in servers.items()}
+        processes = {name: server_process(url) for name, url in servers.items()}
         for page in pages:
             for name, url in servers.items():
                 found.setdefault(page, {})[name] = costs(url, processes[name], page, seconds)

@@ -52,6 +52,17 @@ def wait_healthy(url: str, seconds: float, process: subprocess.Popen | None = No
     return False
 
 
+_RUNNING: dict[str, int] = {}  # base URL -> pid of the `streamlit run` that streamlit_server started
+
+
+def server_process(url: str):
+    """The `streamlit run` process behind a URL that `streamlit_server` yielded (for its CPU
+    and RSS)."""
+    import psutil
+
+    return psutil.Process(_RUNNING[url])
+
+
 @contextlib.contextmanager
 def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int | None = None,
                      extra_args: list[str] | None = None, root: Path = ROOT):
@@ -72,8 +83,10 @@ def streamlit_server(warehouse: Path, extra_env: dict | None = None, port: int |
             if not wait_healthy(url, 60, process):
                 log.seek(0)
                 raise RuntimeError(f"streamlit did not start: {log.read()[-4000:]}")
+            _RUNNING[url] = process.pid
             yield url
         finally:
+            _RUNNING.pop(url, None)
             stop(process, within_s=15)
 
 

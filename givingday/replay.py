@@ -80,7 +80,7 @@ def replay(scale: float, minutes: float, interval: float, retention: float, docs
            workdir: Path | None, linger: bool = False) -> int:
     from playwright.sync_api import sync_playwright
 
-    from givingday.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
+    from givingday.browser import CHROMIUM, CHROMIUM_ARGS, server_process, streamlit_server, wait_for_app
 
     root = Path(workdir or tempfile.mkdtemp(prefix="givingday-replay-"))
     inbox, warehouse = root / "inbox", root / "warehouse"
@@ -98,7 +98,7 @@ def replay(scale: float, minutes: float, interval: float, retention: float, docs
         while not (warehouse / "CURRENT").exists():
             time.sleep(0.2)
         with streamlit_server(warehouse) as url, sync_playwright() as playwright:
-            server = _server_process(url)
+            server = server_process(url)
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(url + "/")
@@ -140,13 +140,6 @@ def replay(scale: float, minutes: float, interval: float, retention: float, docs
     if workdir is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0
-
-
-def _server_process(url: str) -> psutil.Process:
-    port = url.rsplit(":", 1)[1]
-    return next(p for p in psutil.process_iter(["cmdline"])
-                if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"])
-                and port in " ".join(p.info["cmdline"]))
 
 
 def _look(page, recording: Recording) -> None:

@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -28,7 +26,7 @@ def _python(*args: str) -> list[str]:
 def soak(minutes: float, interval: float, rotate: float, scale: float) -> int:
     from playwright.sync_api import sync_playwright
 
-    from givingday.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
+    from givingday.browser import CHROMIUM, CHROMIUM_ARGS, server_process, streamlit_server, wait_for_app
 
     root = Path(tempfile.mkdtemp(prefix="givingday-soak-"))
     inbox, warehouse = root / "inbox", root / "warehouse"
@@ -45,9 +43,7 @@ def soak(minutes: float, interval: float, rotate: float, scale: float) -> int:
         while not (warehouse / "CURRENT").exists():
             time.sleep(0.5)
         with streamlit_server(warehouse) as url, sync_playwright() as playwright:
-            server = next(p for p in psutil.process_iter(["cmdline"])
-                          if p.info["cmdline"] and "streamlit" in " ".join(p.info["cmdline"])
-                          and url.rsplit(":", 1)[1] in " ".join(p.info["cmdline"]))
+            server = server_process(url)
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{url}/bigscreen?rotate={rotate:g}")

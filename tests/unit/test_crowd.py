@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from givingday.browser import free_port, streamlit_server, wait_healthy
+from givingday.browser import free_port, server_process, streamlit_server, wait_healthy
 from tests.helpers import ROOT, at, gift, ingest_ok, reference_inbox, run_cli, write
 
 pytestmark = pytest.mark.slow
@@ -40,8 +40,7 @@ def _loadtest(url: str, *extra: str) -> dict:
 
 def test_the_load_driver_speaks_streamlit_and_reports_figures(small_warehouse):
     with streamlit_server(small_warehouse) as url:
-        server = next(p for p in psutil.process_iter(["cmdline"])
-                      if p.info["cmdline"] and url.rsplit(":", 1)[1] in " ".join(p.info["cmdline"]))
+        server = server_process(url)
         report = _loadtest(url, "--page", "/boards", "--query", "lang=en", "--sessions", "3", "--duration", "6",
                            "--every", "2", "--ramp", "1", "--reruns", "2", "--server-pid", str(server.pid))
     assert report["sessions_served"] == 3 and report["errors"] == 0, report
@@ -199,7 +198,7 @@ def test_bench_measures_a_baseline_commit_from_a_worktree_beside_this_checkout(s
     assert worktrees() == before  # the baseline's tree is gone
 
 
-def test_bench_names_a_baseline_that_is_not_a_commit_and_leaves_no_worktree(tmp_path):
+def test_bench_names_a_baseline_that_is_not_a_commit_and_leaves_no_worktree():
     from givingday.bench_pages import worktree
 
     before = sorted(Path(tempfile.gettempdir()).glob("givingday-baseline-*"))
