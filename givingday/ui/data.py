@@ -12,6 +12,7 @@ an error; it is never kept as a newer version's.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import threading
@@ -44,40 +45,82 @@ def warehouse() -> Warehouse:
     return _warehouse(str(resolve()))
 
 
-_CURRENT: dict[str, tuple[float, int | None, bool]] = {}  # root -> (when read, version, read it)
+@dataclasses.dataclass
+class _Look:
+    """The last look at a warehouse's published version."""
+    at: float  # when (monotonic)
+    version: int | None
+    reached: bool  # whether it reached the store
+    looking: bool = False  # a thread is looking again now
+
+
+_CURRENT: dict[str, _Look] = {}  # root -> the last look
+_current_lock = threading.Lock()
 CURRENT_TTL_S = 0.5
 
 
 def published_version() -> int | None:
     """The published version, read at most twice a second per process (every page and
     every big screen asks on each run; on object storage each read is a request). When the
-    store cannot be reached, the version known before (a blip never blanks a screen)."""
+    store cannot be reached, the version known before (a blip never blanks a screen).
+
+    One run at a time looks; the others meanwhile take the version known. While the store
+    is out of reach, nobody waits for the look (it runs beside): a look at a stopped
+    endpoint takes its client's retries, about 4.6 s over S3, and every viewer's run waited
+    them out, after each half second, for as long as the outage lasted."""
     root = str(resolve())
     _watcher(root).wanted()
-    now = time.monotonic()
-    known = _CURRENT.get(root)
-    if known is not None and now - known[0] < CURRENT_TTL_S:
-        return known[1]
+    with _current_lock:
+        known = _CURRENT.get(root)
+        if known is not None and (known.looking or time.monotonic() - known.at < CURRENT_TTL_S):
+            return known.version
+        if known is not None:
+            known.looking = True
+    if known is None:
+        return _look(root, None)
+    if not known.reached:
+        threading.Thread(target=_look, args=(root, known), name="givingday-look", daemon=True).start()
+        return known.version
+    return _look(root, known)
+
+
+def _look(root: str, known: _Look | None) -> int | None:
     try:
         version, reached = _warehouse(root).current_version(), True
     except Exception:  # noqa: BLE001 - OSError, or the object store's client errors
-        version, reached = (known[1] if known else None), False
-    _CURRENT[root] = (now, version, reached)
+        version, reached = (known.version if known else None), False
+    with _current_lock:
+        _CURRENT[root] = _Look(time.monotonic(), version, reached)
     return version
 
 
 def store_reached() -> bool:
     """Whether the last look at the published version reached the store (False: the screens
-    say they are updating)."""
-    known = _CURRENT.get(str(resolve()))
-    return known is None or known[2]
+    say they are updating, and reads not made before go straight to their last good result)."""
+    return _reached(str(resolve()))
+
+
+def _reached(root: str) -> bool:
+    known = _CURRENT.get(root)
+    return known is None or known.reached
+
+
+class OutOfReach(WarehouseError):
+    """The store did not answer the last look at its published version: a read not made
+    before is not tried (each would wait out the client's retries) until a look gets through."""
+
+
+def _from_store(root: str, read):
+    if not _reached(root):
+        raise OutOfReach(f"the warehouse {root} is out of reach")
+    return read()
 
 
 _manifests = memo.Store(64)
 
 
 def _manifest(root: str, version: int):
-    return _manifests.get((root, version), lambda: _warehouse(root).manifest(version))
+    return _manifests.get((root, version), lambda: _from_store(root, lambda: _warehouse(root).manifest(version)))
 
 
 @contextlib.contextmanager
@@ -92,10 +135,14 @@ def _exactly(root: str, version: int, move: bool):
 
 
 def manifest(version: int, move: bool = True):
-    """The manifest of a published version (immutable, so read once per process)."""
+    """The manifest of a published version (immutable, so read once per process);
+    `Unavailable` while the store is out of reach and it was not read before."""
     root = str(resolve())
     with _exactly(root, version, move):
-        return _manifest(root, version)
+        try:
+            return _manifest(root, version)
+        except OutOfReach as exc:
+            raise Unavailable(str(exc)) from exc
 
 
 def reader(version: int, move: bool = True) -> queries.VersionReader:
@@ -126,8 +173,8 @@ def _compute(root: str, version: int, name: str, params: tuple[tuple[str, str], 
     warehouse = _warehouse(root)
     # `staff/...`: SQL of a room other than the public one, e.g. staff/gifts_by_bracket
     query = queries.internal_sql(name) if "/" in name else queries.named_query(name)
-    return queries.read(queries.reader(warehouse, version), warehouse,
-                        lambda r: r.run_sql(query, query.bind(dict(params))))
+    return _from_store(root, lambda: queries.read(queries.reader(warehouse, version), warehouse,
+                                                  lambda r: r.run_sql(query, query.bind(dict(params)))))
 
 
 @functools.cache
