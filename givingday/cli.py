@@ -266,7 +266,7 @@ def cmd_loadtest(args) -> int:
     from givingday.loadtest import loadtest
     return loadtest(url=args.url, page=args.page, query=args.query, sessions=args.sessions, duration=args.duration,
                     every=args.every, ramp=args.ramp, server_pid=args.server_pid, output=args.format,
-                    reruns=args.reruns)
+                    reruns=args.reruns, herd=args.herd)
 
 
 def cmd_bench(args) -> int:
@@ -415,6 +415,9 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--ramp", type=float, default=0.0, help="arrivals spread over this many seconds")
     load.add_argument("--reruns", type=int, default=0, metavar="N",
                       help="each served viewer stays until it has timed N full reruns, however long that takes")
+    load.add_argument("--herd", action="store_true",
+                      help="rerun only when the page's version check finds a new version, as browsers do "
+                           "(every viewer within the check's interval after each publication); instead of --every")
     load.add_argument("--server-pid", type=int, help="report this process's (and its children's) CPU and RSS")
     load.add_argument("--format", choices=("text", "json"), default="text")
     load.set_defaults(run=cmd_loadtest)

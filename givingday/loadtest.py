@@ -7,6 +7,12 @@ static JS/CSS bundle it names, the health check), then opens Streamlit's websock
 `--every` seconds and times each run to its `script_finished`. Fragments that ask the
 browser to re-run them on a timer (the "new version?" check) are re-run as a browser would.
 
+With `--herd`, a viewer reruns only as a browser does: when its "new version?" check finds
+one, that fragment's run turns into a run of the whole page. Every open page does so within
+the check's interval after each publication, so the crowd arrives as a herd; those runs are
+timed apart (`herd_rerun_ms`, from the check's request to the page's end). It needs
+publications during the run (`ingest --watch` beside a live `simulate`, or `replay`).
+
 Arrivals are spread over `--ramp` seconds (0: the whole crowd at once). The report has
 p50/p95/p99 of full reruns, reruns/s, errors (an exception on the page, a run that did not
 finish, a failed request), disconnects, first-visit time, and the server's CPU and RSS
@@ -43,6 +49,7 @@ class Results:
     first_visit_ms: list[float] = field(default_factory=list)
     first_page_ms: list[float] = field(default_factory=list)
     fragment_runs: int = 0
+    herd_runs_ms: list[float] = field(default_factory=list)  # checks that found a new version: the page's run
     errors: dict[str, int] = field(default_factory=dict)
     disconnects: int = 0
     reconnects: int = 0  # connections made again after a loss
@@ -115,13 +122,13 @@ def _rerun(page: str, query: str, url: str, page_hash: str = "", fragment: str =
 
 
 async def _session(number: int, base: str, page: str, query: str, every: float, until: float,
-                   results: Results, reruns: int = 0) -> None:
+                   results: Results, reruns: int = 0, herd: bool = False) -> None:
     """One viewer until `until`. Like Streamlit's frontend, a viewer whose connection is lost
     (a replica killed, a run that never finished) connects again and carries on; each loss
     is counted (`disconnects`, or an error of its kind)."""
     served = False
     while True:
-        served = await _connection(base, page, query, every, until, results, served, reruns)
+        served = await _connection(base, page, query, every, until, results, served, reruns, herd)
         if served is None or time.monotonic() >= until:
             return
         results.reconnects += 1
@@ -129,7 +136,7 @@ async def _session(number: int, base: str, page: str, query: str, every: float, 
 
 
 async def _connection(base: str, page: str, query: str, every: float, until: float, results: Results,
-                      served: bool, reruns: int = 0) -> bool | None:
+                      served: bool, reruns: int = 0, herd: bool = False) -> bool | None:
     """One connection of a viewer: whether it has been served its first page by the time the
     connection ended, or None when the viewer leaves (turned away, or done). With `reruns`,
     a served viewer stays past `until` until it has timed that many full reruns: a fixed
@@ -174,7 +181,7 @@ async def _connection(base: str, page: str, query: str, every: float, until: flo
                     results.runs_ms.append(elapsed)
                     timed += 1
                 first = False
-                next_run = time.monotonic() + every
+                next_run = until if herd else time.monotonic() + every  # a herd: only the checks rerun it
                 stop = until if timed >= reruns else next_run
                 while time.monotonic() < min(next_run, stop):  # meanwhile, timed fragment reruns
                     due = min([next_run, stop, *(f["next"] for f in fragments.values())])
@@ -182,10 +189,13 @@ async def _connection(base: str, page: str, query: str, every: float, until: flo
                     for fragment_id, fragment in list(fragments.items()):  # a run may add one
                         if fragment["next"] <= time.monotonic() < stop:
                             fragment["next"] = time.monotonic() + fragment["interval"]
+                            checked = time.perf_counter()
                             await socket.send(_rerun(page, query, url, page_hash, fragment_id))
                             done = await _until_finished(socket, ForwardMsg, fragments)
                             if done["error"]:
                                 results.error(done["error"])
+                            elif done["whole_page"]:
+                                results.herd_runs_ms.append((time.perf_counter() - checked) * 1000)
                             results.fragment_runs += 1
             return None
     except (TimeoutError, OSError, websockets.exceptions.WebSocketException) as exc:
@@ -198,7 +208,7 @@ async def _connection(base: str, page: str, query: str, every: float, until: flo
 
 async def _until_finished(socket, forward_msg, fragments: dict) -> dict:
     """Read ForwardMsgs until the run finishes; note errors and timed fragments."""
-    outcome = {"error": None, "page_hash": None, "busy": False}
+    outcome = {"error": None, "page_hash": None, "busy": False, "whole_page": False}
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while True:
         raw = await asyncio.wait_for(socket.recv(), timeout=max(0.1, deadline - time.monotonic()))
@@ -225,6 +235,7 @@ async def _until_finished(socket, forward_msg, fragments: dict) -> dict:
                 outcome["error"] = "script error"
             if message.script_finished != forward_msg.FINISHED_EARLY_FOR_RERUN:
                 return outcome
+            outcome["whole_page"] = True  # the run asked for a run of the whole page (st.rerun)
 
 
 def _is_replica(process: psutil.Process) -> bool:
@@ -267,7 +278,7 @@ async def _watch_server(pid: int | None, until: float, results: Results) -> None
 
 
 async def _crowd(base: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
-                 server_pid: int | None, reruns: int = 0) -> Results:
+                 server_pid: int | None, reruns: int = 0, herd: bool = False) -> Results:
     results = Results()
     until = time.monotonic() + ramp + duration
     rng = random.Random(7)
@@ -279,7 +290,7 @@ async def _crowd(base: str, page: str, query: str, sessions: int, duration: floa
     async def arrive(number: int) -> None:
         await asyncio.sleep(ramp * number / max(1, sessions) if ramp else 0.0)
         await asyncio.sleep(rng.uniform(0, min(every, 1.0)) if ramp else 0.0)
-        await _session(number, base, page, query, every, until, results, reruns)
+        await _session(number, base, page, query, every, until, results, reruns, herd)
 
     await asyncio.gather(_watch_server(server_pid, until, results), *(arrive(n) for n in range(sessions)))
     return results
@@ -293,17 +304,17 @@ def _run_on_a_loop_of_its_own(coroutine):
 
 
 def measure(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
-            server_pid: int | None, reruns: int = 0) -> dict:
+            server_pid: int | None, reruns: int = 0, herd: bool = False) -> dict:
     """Run the crowd; the figures of the report as a dict."""
     base = url.rstrip("/")
     page = page.strip("/")
     started = time.monotonic()
     results = _run_on_a_loop_of_its_own(
-        _crowd(base, page, query, sessions, duration, every, ramp, server_pid, reruns))
+        _crowd(base, page, query, sessions, duration, every, ramp, server_pid, reruns, herd))
     wall = time.monotonic() - started
     summary = {
         "url": base, "page": "/" + page, "query": query, "sessions": sessions, "duration_s": duration,
-        "every_s": every, "ramp_s": ramp,
+        "every_s": None if herd else every, "ramp_s": ramp, "herd": herd,
         "sessions_served": results.sessions_served,
         "sessions_turned_away": results.sessions_turned_away,
         "rerun_ms": {"p50": _ms(results.runs_ms, 0.5), "p95": _ms(results.runs_ms, 0.95),
@@ -316,6 +327,8 @@ def measure(url: str, page: str, query: str, sessions: int, duration: float, eve
         "all_served_after_s": round(results.last_first_page_at - started, 1) if results.last_first_page_at else None,
         "reruns_per_s": round(len(results.runs_ms) / max(wall, 1e-9), 2),
         "fragment_runs": results.fragment_runs,
+        "herd_rerun_ms": {"p50": _ms(results.herd_runs_ms, 0.5), "p95": _ms(results.herd_runs_ms, 0.95),
+                          "p99": _ms(results.herd_runs_ms, 0.99), "count": len(results.herd_runs_ms)},
         "errors": sum(results.errors.values()), "error_kinds": results.errors,
         "disconnects": results.disconnects, "reconnects": results.reconnects,
         "server_cpu_percent": {"mean": round(statistics.mean(results.cpu), 1) if results.cpu else None,
@@ -334,16 +347,20 @@ def measure(url: str, page: str, query: str, sessions: int, duration: float, eve
 
 
 def loadtest(url: str, page: str, query: str, sessions: int, duration: float, every: float, ramp: float,
-             server_pid: int | None, output: str, reruns: int = 0) -> int:
-    summary = measure(url, page, query, sessions, duration, every, ramp, server_pid, reruns)
+             server_pid: int | None, output: str, reruns: int = 0, herd: bool = False) -> int:
+    summary = measure(url, page, query, sessions, duration, every, ramp, server_pid, reruns, herd)
     if output == "json":
         print(json.dumps(summary))
     else:
         run, first = summary["rerun_ms"], summary["first_page_ms"]
+        cadence = "a rerun after each new version (herd)" if herd else f"a rerun every {every:g} s"
         print(f"loadtest {summary['page']}{'?' + query if query else ''}: {sessions} sessions for {duration:g} s, "
-              f"a rerun every {every:g} s, arrivals over {ramp:g} s")
+              f"{cadence}, arrivals over {ramp:g} s")
         print(f"  reruns: {run['count']} ({summary['reruns_per_s']}/s)  p50 {run['p50']} ms  p95 {run['p95']} ms  "
               f"p99 {run['p99']} ms")
+        herd_run = summary["herd_rerun_ms"]
+        print(f"  reruns on a new version (the page's check, then the page): {herd_run['count']}  p50 "
+              f"{herd_run['p50']} ms  p95 {herd_run['p95']} ms  p99 {herd_run['p99']} ms")
         print(f"  first page: p50 {first['p50']} ms  p95 {first['p95']} ms; first visit over HTTP (HTML, bundle, "
               f"health): p50 {summary['first_visit_http_ms']['p50']} ms; every arrival served {summary['all_served_after_s']} s "
               "after the first arrived")

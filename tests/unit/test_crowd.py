@@ -49,6 +49,30 @@ def test_the_load_driver_speaks_streamlit_and_reports_figures(small_warehouse):
     assert report["server_cpu_percent"]["mean"] is not None and report["server_rss_mb"]["max"] > 50
 
 
+def test_a_herd_reruns_each_page_once_its_check_finds_a_new_version(tmp_path):
+    """`--herd`: no timed reruns; each viewer's version check, on finding a new version,
+    runs the whole page, and those runs are what the report times."""
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    reference_inbox(inbox)
+    ingest_ok(inbox, warehouse)
+    with streamlit_server(warehouse) as url:
+        driver = subprocess.Popen([sys.executable, "-m", "givingday", "loadtest", "--url", url, "--sessions", "3",
+                                   "--duration", "16", "--ramp", "1", "--herd", "--format", "json"],
+                                  cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for number in (1, 2):  # two publications while the crowd watches
+            time.sleep(5)
+            write(inbox, "donations", f"donations-20220427T1{number}0000-00000{number}.parquet",
+                  [gift(f"D-herd-{number}", "P1", 1_000, at(27, 10 + number))])
+            ingest_ok(inbox, warehouse)
+        out, _ = driver.communicate(timeout=120)
+    report = json.loads(out)
+    assert report["herd"] and report["errors"] == 0 and report["sessions_served"] == 3, report
+    assert report["rerun_ms"]["count"] == 0  # nothing but the checks reran a page
+    # each viewer once per publication seen in time: both, or on a slow machine the first only
+    assert 3 <= report["herd_rerun_ms"]["count"] <= 6, report
+    assert report["herd_rerun_ms"]["p95"] > 0
+
+
 def _nginx_serve(warehouse, port: int, max_sessions: int) -> subprocess.Popen:
     env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), "GIVINGDAY_REPLICA_HUNG_AFTER_S": "6"}
     log = Path(warehouse).parent / f"serve-{port}.log"  # a file: the replicas' logs never fill a pipe
