@@ -72,8 +72,9 @@ def violations(page) -> list[str]:
 def _open(page, url: str, streamlit: bool = True) -> None:
     page.goto(url)
     if streamlit:
-        wait_for_app(page)
-    page.wait_for_timeout(800)
+        wait_for_app(page)  # it lets the charts and maps draw
+    else:
+        page.wait_for_timeout(800)  # /live and the embed fetch their figures after the load
 
 
 @pytest.fixture(scope="module")
