@@ -1,4 +1,4 @@
-"""The `givingday` command line: simulate | ingest | query | alerts | flags | serve | bench | replay | loadtest | soak.
+"""The `givingday` command line: simulate | ingest | query | alerts | flags | serve | bench | profile | replay | loadtest | soak.
 
 Exit codes: 0 done (quarantined input included); 2 could not do the job (bad arguments,
 invalid event folder, warehouse not writable, unknown query or parameter); 3 the
@@ -269,6 +269,12 @@ def cmd_loadtest(args) -> int:
                     reruns=args.reruns, herd=args.herd)
 
 
+def cmd_profile(args) -> int:
+    from givingday.profile_pages import PAGES, profile
+    profile(args.warehouse, tuple(args.page) or PAGES, args.sessions, args.seconds)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from givingday.bench import bench, serving
     if args.warehouse:
@@ -358,6 +364,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-sessions", type=int, default=0,
                        help="viewers admitted per process; past it a short 'reload in a minute' page")
     serve.set_defaults(run=cmd_serve)
+
+    prof = commands.add_parser("profile", help="where each page's server CPU goes, in shares (py-spy)")
+    prof.add_argument("--warehouse", type=Path, required=True)
+    prof.add_argument("--page", action="append", default=[], help="a page's url path (repeat; default: every page)")
+    prof.add_argument("--sessions", type=int, default=20, help="viewers rerunning the page, then arriving at once")
+    prof.add_argument("--seconds", type=float, default=20.0, help="seconds of sampling per page")
+    prof.set_defaults(run=cmd_profile)
 
     bench = commands.add_parser("bench", help="print ingest and query figures at a data scale")
     bench.add_argument("--scale", type=float, default=1.0)

@@ -73,6 +73,30 @@ def test_a_herd_reruns_each_page_once_its_check_finds_a_new_version(tmp_path):
     assert report["herd_rerun_ms"]["p95"] > 0
 
 
+def test_profile_puts_each_sample_in_its_kind_of_work(tmp_path):
+    from givingday.profile_pages import OTHER, shares
+
+    raw = tmp_path / "samples.txt"
+    raw.write_text("run (streamlit/runtime/scriptrunner/x.py:1);_compute (givingday/ui/data.py:9);"
+                   "execute (duckdb/__init__.py:3) 6\n"
+                   "run (x.py:1);spec (givingday/ui/charts.py:4);to_dict (altair/vegalite/v5/api.py:7) 3\n"
+                   "select (selectors.py:1) 1\n")
+    total, share = shares(raw)
+    assert total == 10
+    assert share == {"named queries (DuckDB)": 0.6, "charts (Altair / Vega-Lite specs)": 0.3, OTHER: 0.1}
+
+
+def test_profile_samples_a_real_server(small_warehouse):
+    result = run_cli("profile", "--warehouse", str(small_warehouse), "--page", "/boards", "--sessions", "2",
+                     "--seconds", "3", timeout=300)
+    assert result.returncode == 0, result.stderr
+    blocks = re.findall(r"/boards — (reruns|first runs) of 2 viewers \((\d+) samples\)\n((?:  .*\n?)+)", result.stdout)
+    assert [what for what, _, _ in blocks] == ["reruns", "first runs"], result.stdout
+    for _, samples, lines in blocks:
+        parts = [float(line.split("%")[0]) for line in lines.strip().splitlines()]
+        assert int(samples) > 0 and abs(sum(parts) - 100) < 1, result.stdout
+
+
 def _nginx_serve(warehouse, port: int, max_sessions: int) -> subprocess.Popen:
     env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(warehouse), "GIVINGDAY_REPLICA_HUNG_AFTER_S": "6"}
     log = Path(warehouse).parent / f"serve-{port}.log"  # a file: the replicas' logs never fill a pipe

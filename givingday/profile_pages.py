@@ -1,0 +1,100 @@
+"""Where a page's server CPU goes, in shares: `python -m givingday profile --warehouse DIR`.
+
+For each public page and the big screen, one server on the warehouse is sampled by py-spy
+(a dev requirement; it reads the process from outside, so the server runs unchanged) while
+a crowd reruns the page (`--sessions` viewers, a rerun every 2 s, after a warm-up), and
+again while as many new viewers arrive at once (their first runs). Each sample of a running
+thread is put in the first kind of work its stack shows (KINDS), and the report gives each
+kind's share of the samples, so "what to cut" reads off a table. Shares are comparable
+between machines; the absolute CPU is `bench`'s job.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from givingday.bench_pages import PAGES
+from givingday.browser import server_process, streamlit_server
+from givingday.loadtest import measure
+
+RATE = 100  # samples a second
+# (kind, what in a frame's text shows it): the first that matches names the sample
+KINDS = (
+    ("named queries (DuckDB)", ("duckdb", "run_sql")),
+    ("charts (Altair / Vega-Lite specs)", ("altair", "vl_convert", "/charts.py")),
+    ("maps (pydeck)", ("pydeck", "/maps.py")),
+    ("tables (Arrow, pandas)", ("pyarrow", "pandas", "dataframe_util", "arrow")),
+    ("fingerprints of frames (memo)", ("fingerprint", "hash_rows")),
+    ("polars", ("polars",)),
+    ("protobuf: building and sending the page's messages", ("protobuf", "SerializeToString", "forward_msg",
+                                                            "_enqueue", "websocket", "uvicorn", "starlette")),
+    ("Streamlit elements and session", ("streamlit/elements", "streamlit/runtime/state", "streamlit/delta_generator",
+                                        "streamlit/runtime/scriptrunner", "streamlit/commands", "streamlit/navigation")),
+    ("our page code (HTML, formatting, i18n)", ("givingday/", "pages/", "server.py", "app.py")),
+)
+OTHER = "other (interpreter, Streamlit's event loop)"
+
+
+def kind_of(stack: str) -> str:
+    for kind, needles in KINDS:
+        if any(needle in stack for needle in needles):
+            return kind
+    return OTHER
+
+
+def shares(raw: Path) -> tuple[int, dict[str, float]]:
+    """py-spy's raw (collapsed) output: the sample count and each kind's share of it."""
+    counts: collections.Counter[str] = collections.Counter()
+    for line in raw.read_text().splitlines():
+        stack, _, number = line.rpartition(" ")
+        if stack and number.isdigit():
+            counts[kind_of(stack)] += int(number)
+    total = sum(counts.values())
+    return total, {kind: counts[kind] / total for kind in counts} if total else {}
+
+
+def _py_spy() -> str:
+    found = Path(sys.executable).with_name("py-spy")
+    if not found.exists():
+        raise SystemExit("givingday profile: py-spy is missing; it is in requirements-dev.txt (./dev test installs it)")
+    return str(found)
+
+
+def _sampled(pid: int, seconds: float, work) -> tuple[int, dict[str, float]]:
+    """Sample the server for `seconds` while `work()` runs beside."""
+    with tempfile.TemporaryDirectory(prefix="givingday-profile-") as folder:
+        raw = Path(folder) / "samples.txt"
+        spy = subprocess.Popen([_py_spy(), "record", "--pid", str(pid), "--rate", str(RATE), "--duration",
+                                str(int(seconds)), "--format", "raw", "--output", str(raw), "--nonblocking"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        crowd = threading.Thread(target=work, daemon=True)
+        crowd.start()
+        _, error = spy.communicate(timeout=seconds + 120)
+        crowd.join(timeout=seconds + 120)
+        if spy.returncode or not raw.exists():
+            raise SystemExit(f"givingday profile: py-spy could not sample pid {pid}: {error.strip()[-500:]}")
+        return shares(raw)
+
+
+def profile(warehouse: Path, pages=PAGES, sessions: int = 20, seconds: float = 20) -> dict:
+    """Print (and return) each page's shares, for reruns and for first runs."""
+    found: dict[str, dict] = {}
+    with streamlit_server(warehouse) as url:
+        pid = server_process(url).pid
+        print(f"profile: {url}, warehouse {warehouse}; py-spy at {RATE}/s of the server's running threads", flush=True)
+        for page in pages:
+            measure(url, page, "", 1, 0, 1, 0, None, reruns=1)  # warm: this version's figures are made
+            reruns = _sampled(pid, seconds, functools.partial(measure, url, page, "", sessions, seconds, 2, 0, None))
+            firsts = _sampled(pid, min(seconds, 10), functools.partial(measure, url, page, "", sessions, 0, 1, 0, None))
+            found[page] = {"reruns": reruns, "first runs": firsts}
+            for what, (samples, share) in found[page].items():
+                print(f"\n{page} — {what} of {sessions} viewers ({samples} samples)", flush=True)
+                for kind, part in sorted(share.items(), key=lambda item: -item[1]):
+                    print(f"  {part * 100:5.1f}%  {kind}", flush=True)
+    return found
