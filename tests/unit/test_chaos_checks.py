@@ -1,6 +1,6 @@
 """What `chaos` and the browser tests judge the screens' records by, and when chaos strikes."""
 
-from givingday.chaos import _schedule
+from givingday.chaos import _schedule, after_the_store_returned
 from givingday.screens import falls_without_note, followed_within, mislabelled, with_errors
 from givingday.ui import format as fmt
 
@@ -43,3 +43,11 @@ def test_the_schedule_strikes_at_its_periods_and_puts_each_outage_between_its_en
         (400, "store down"), (430, "store up"), (800, "store down"), (830, "store up")]
     assert events == sorted(events)
     assert _schedule(60, 0, 0, 0, 30) == []
+
+
+def test_a_version_published_just_before_an_outage_is_also_timed_from_the_store_return():
+    # the store is down from 100 s to 130 s; version 2 was published 2 s before, version 3
+    # 50 s before (long enough to be read), version 4 after the return
+    published = {2: 98_000, 3: 50_000, 4: 140_000}
+    delays = {2: 35.0, 3: 3.0, 4: 4.0, 5: None}
+    assert after_the_store_returned(delays, {**published, 5: 99_000}, [(100_000, 130_000)]) == {2: 3.0}
