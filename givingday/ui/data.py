@@ -57,6 +57,7 @@ class _Look:
 _CURRENT: dict[str, _Look] = {}  # root -> the last look
 _current_lock = threading.Lock()
 CURRENT_TTL_S = 0.5
+LOOK_ABANDONED_S = 60.0  # a look this old is taken over (its thread died), never waited for forever
 
 
 def published_version() -> int | None:
@@ -72,7 +73,8 @@ def published_version() -> int | None:
     _watcher(root).wanted()
     with _current_lock:
         known = _CURRENT.get(root)
-        if known is not None and (known.looking or time.monotonic() - known.at < CURRENT_TTL_S):
+        age = time.monotonic() - known.at if known is not None else 0.0
+        if known is not None and (age < CURRENT_TTL_S or (known.looking and age < LOOK_ABANDONED_S)):
             return known.version
         if known is not None:
             known.looking = True
