@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from givingday.browser import free_port
-from givingday.serve import streamlit_command
+from givingday.serve import stop_on_sigterm, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -204,7 +204,8 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
     if not Path(NGINX).exists():
         print("givingday: nginx is missing; `./dev` installs Debian's nginx package", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM at any moment: stop everything started
+    stop_on_sigterm()
+    made_workdir = workdir is None  # a folder of our own (33 MB of static copies): removed at the end
     workdir = Path(workdir or tempfile.mkdtemp(prefix="givingday-nginx-"))
     workdir.chmod(0o755)  # nginx's workers (user nobody when started by root) use its cache and static copy
     (workdir / "temp").mkdir(parents=True, exist_ok=True)
@@ -237,10 +238,8 @@ def serve_replicas(count: int, port: int, env: dict, workdir: Path | None = None
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-
-
-def _interrupt(*_) -> None:
-    raise KeyboardInterrupt
+        if made_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _hung(replica: Replica, now: float) -> bool:

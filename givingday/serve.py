@@ -73,6 +73,16 @@ def demo_live_from(event: Event) -> dt.datetime:
     return opens[min(1, len(opens) - 1)] - DEMO_LEAD
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM, as a service manager stops a process, at any moment: raise KeyboardInterrupt,
+    so the `finally` that stops the children runs (the default handler would leave them)."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | None,
           inbox: str | None, replicas: int = 0, max_sessions: int = 0) -> int:
     env = dict(os.environ)
@@ -105,6 +115,7 @@ def serve(demo: bool, port: int, scale: float, speed: float, warehouse: str | No
                                          stdout=subprocess.DEVNULL, preexec_fn=_in_background))
     if max_sessions:
         env["GIVINGDAY_MAX_SESSIONS"] = str(max_sessions)
+    stop_on_sigterm()
     try:
         if replicas:
             from givingday.replicas import serve_replicas

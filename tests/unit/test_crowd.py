@@ -167,6 +167,25 @@ def test_replicas_behind_nginx_share_the_crowd_admit_a_limit_and_come_back(small
         launcher.wait(timeout=30)
     with pytest.raises(OSError):  # nginx and the replicas are gone
         urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+    said = (Path(small_warehouse).parent / f"serve-{port}.log").read_text()
+    folder = Path(re.search(r"nginx config (\S+)/nginx\.conf", said).group(1))
+    assert not folder.exists(), f"{folder} (nginx's config and static copies) was left behind"
+
+
+def test_serve_stopped_by_sigterm_stops_its_server_and_its_workers(small_warehouse):
+    port = free_port()
+    env = {**os.environ, "GIVINGDAY_WAREHOUSE": str(small_warehouse)}
+    launcher = subprocess.Popen([sys.executable, "-m", "givingday", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_healthy(f"http://127.0.0.1:{port}", 90, launcher)
+        children = psutil.Process(launcher.pid).children(recursive=True)
+        assert len(children) >= 2  # the web server and the flags worker
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(timeout=30)
+    gone, alive = psutil.wait_procs(children, timeout=15)
+    assert alive == [], [" ".join(p.cmdline()[:4]) for p in alive]
 
 
 SHARED_FRAME = """
