@@ -4,9 +4,10 @@ For each public page and the big screen, one server on the warehouse is sampled 
 (a dev requirement; it reads the process from outside, so the server runs unchanged) while
 a crowd reruns the page (`--sessions` viewers, a rerun every 2 s, after a warm-up), and
 again while as many new viewers arrive at once (their first runs). Each sample of a running
-thread is put in the first kind of work its stack shows (KINDS), and the report gives each
-kind's share of the samples, so "what to cut" reads off a table. Shares are comparable
-between machines; the absolute CPU is `bench`'s job.
+thread is put in the task its stack shows (TASKS: queries, charts, maps, fingerprints), else
+in the layer the CPU was in, nearest the leaf (LAYERS). The report gives each one's share,
+so "what to cut" reads off a table. Shares carry between machines; the CPU itself is
+`bench`'s job.
 """
 
 from __future__ import annotations
@@ -24,27 +25,34 @@ from givingday.browser import server_process, streamlit_server
 from givingday.loadtest import measure
 
 RATE = 100  # samples a second
-# (kind, what in a frame's text shows it): the first that matches names the sample
-KINDS = (
+# Work that shows itself anywhere in a stack (it calls into the libraries below): the first
+# that matches names the sample.
+TASKS = (
     ("named queries (DuckDB)", ("duckdb", "run_sql")),
-    ("charts (Altair / Vega-Lite specs)", ("altair", "vl_convert", "/charts.py")),
-    ("maps (pydeck)", ("pydeck", "/maps.py")),
-    ("tables (Arrow, pandas)", ("pyarrow", "pandas", "dataframe_util", "arrow")),
+    ("charts (Altair / Vega-Lite specs)", ("altair", "/ui/charts.py")),
+    ("maps (pydeck)", ("pydeck", "/ui/maps.py")),
     ("fingerprints of frames (memo)", ("fingerprint", "hash_rows")),
+)
+# Otherwise the layer the CPU was in: the frame nearest the leaf that belongs to one
+LAYERS = (
+    ("tables (Arrow, pandas)", ("pyarrow", "pandas", "dataframe_util")),
     ("polars", ("polars",)),
     ("protobuf: building and sending the page's messages", ("protobuf", "SerializeToString", "forward_msg",
-                                                            "_enqueue", "websocket", "uvicorn", "starlette")),
-    ("Streamlit elements and session", ("streamlit/elements", "streamlit/runtime/state", "streamlit/delta_generator",
-                                        "streamlit/runtime/scriptrunner", "streamlit/commands", "streamlit/navigation")),
+                                                            "websocket", "uvicorn", "starlette")),
+    ("Streamlit elements and session", ("streamlit/",)),
     ("our page code (HTML, formatting, i18n)", ("givingday/", "pages/", "server.py", "app.py")),
 )
 OTHER = "other (interpreter, Streamlit's event loop)"
 
 
 def kind_of(stack: str) -> str:
-    for kind, needles in KINDS:
+    for kind, needles in TASKS:
         if any(needle in stack for needle in needles):
             return kind
+    for frame in reversed(stack.split(";")):
+        for kind, needles in LAYERS:
+            if any(needle in frame for needle in needles):
+                return kind
     return OTHER
 
 
