@@ -43,6 +43,9 @@ LAYERS = (
     ("our page code (HTML, formatting, i18n)", ("givingday/", "pages/", "server.py", "app.py")),
 )
 OTHER = "other (interpreter, Streamlit's event loop)"
+STREAMLIT = LAYERS[3][0]
+OURS = LAYERS[4][1]
+ENTRIES_SHOWN = 4  # the Streamlit calls of our code that cost most, under the Streamlit line
 
 
 def kind_of(stack: str) -> str:
@@ -56,15 +59,33 @@ def kind_of(stack: str) -> str:
     return OTHER
 
 
-def shares(raw: Path) -> tuple[int, dict[str, float]]:
-    """py-spy's raw (collapsed) output: the sample count and each kind's share of it."""
+def streamlit_call(stack: str) -> str:
+    """The Streamlit function our code called on the way to this sample (`st.html`,
+    `st.dataframe`, ...): the first Streamlit frame after our last one."""
+    frames = stack.split(";")
+    ours = [n for n, frame in enumerate(frames) if any(needle in frame for needle in OURS)]
+    for frame in frames[ours[-1] + 1 if ours else 0:]:
+        if "streamlit/" in frame:
+            return frame.split(":")[0].replace(".venv/lib/python3.11/site-packages/", "") + ")"
+    return "(no call of ours)"
+
+
+def shares(raw: Path) -> tuple[int, dict[str, float], dict[str, float]]:
+    """py-spy's raw (collapsed) output: the sample count, each kind's share of it, and the
+    share of each Streamlit call of ours within the Streamlit layer's."""
     counts: collections.Counter[str] = collections.Counter()
+    calls: collections.Counter[str] = collections.Counter()
     for line in raw.read_text().splitlines():
         stack, _, number = line.rpartition(" ")
         if stack and number.isdigit():
-            counts[kind_of(stack)] += int(number)
+            kind = kind_of(stack)
+            counts[kind] += int(number)
+            if kind == STREAMLIT:
+                calls[streamlit_call(stack)] += int(number)
     total = sum(counts.values())
-    return total, {kind: counts[kind] / total for kind in counts} if total else {}
+    if not total:
+        return 0, {}, {}
+    return total, {kind: counts[kind] / total for kind in counts}, {call: calls[call] / total for call in calls}
 
 
 def _py_spy() -> str:
@@ -74,7 +95,7 @@ def _py_spy() -> str:
     return str(found)
 
 
-def _sampled(pid: int, seconds: float, work) -> tuple[int, dict[str, float]]:
+def _sampled(pid: int, seconds: float, work) -> tuple[int, dict[str, float], dict[str, float]]:
     """Sample the server for `seconds` while `work()` runs beside."""
     with tempfile.TemporaryDirectory(prefix="givingday-profile-") as folder:
         raw = Path(folder) / "samples.txt"
@@ -101,8 +122,11 @@ def profile(warehouse: Path, pages=PAGES, sessions: int = 20, seconds: float = 2
             reruns = _sampled(pid, seconds, functools.partial(measure, url, page, "", sessions, seconds, 2, 0, None))
             firsts = _sampled(pid, min(seconds, 10), functools.partial(measure, url, page, "", sessions, 0, 1, 0, None))
             found[page] = {"reruns": reruns, "first runs": firsts}
-            for what, (samples, share) in found[page].items():
+            for what, (samples, share, calls) in found[page].items():
                 print(f"\n{page} — {what} of {sessions} viewers ({samples} samples)", flush=True)
                 for kind, part in sorted(share.items(), key=lambda item: -item[1]):
                     print(f"  {part * 100:5.1f}%  {kind}", flush=True)
+                    if kind == STREAMLIT:
+                        for call, of_all in sorted(calls.items(), key=lambda item: -item[1])[:ENTRIES_SHOWN]:
+                            print(f"           {of_all * 100:5.1f}%  {call}", flush=True)
     return found

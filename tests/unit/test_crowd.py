@@ -74,22 +74,29 @@ def test_a_herd_reruns_each_page_once_its_check_finds_a_new_version(tmp_path):
 
 
 def test_profile_puts_each_sample_in_its_kind_of_work(tmp_path):
-    from givingday.profile_pages import OTHER, shares
+    from givingday.profile_pages import OTHER, STREAMLIT, shares
 
+    runner, page = "run (streamlit/runtime/scriptrunner/x.py:1)", "<module> (pages/overview.py:3)"
+    samples = {  # a task anywhere in the stack, else the layer of the frame nearest the leaf
+        f"{runner};_compute (givingday/ui/data.py:9);execute (duckdb/__init__.py:3)": (6, "named queries (DuckDB)"),
+        f"{runner};spec (givingday/ui/charts.py:4);to_dict (altair/vegalite/v5/api.py:7)":
+            (3, "charts (Altair / Vega-Lite specs)"),
+        "select (selectors.py:1)": (1, OTHER),
+        f"{runner};{page};tiles (givingday/ui/blocks.py:30)": (4, "our page code (HTML, formatting, i18n)"),
+        f"{runner};{page};html (streamlit/elements/html.py:2);_enqueue (streamlit/runtime/forward_msg_queue.py:9)":
+            (2, "protobuf: building and sending the page's messages"),
+        f"{runner};{page};selectbox (streamlit/elements/widgets/selectbox.py:5);"
+        "register (streamlit/runtime/state/session_state.py:7)": (4, STREAMLIT),
+    }
     raw = tmp_path / "samples.txt"
-    raw.write_text("run (streamlit/runtime/scriptrunner/x.py:1);_compute (givingday/ui/data.py:9);"
-                   "execute (duckdb/__init__.py:3) 6\n"
-                   "run (x.py:1);spec (givingday/ui/charts.py:4);to_dict (altair/vegalite/v5/api.py:7) 3\n"
-                   "select (selectors.py:1) 1\n"
-                   "run (streamlit/runtime/scriptrunner/x.py:1);<module> (pages/overview.py:3);"
-                   "tiles (givingday/ui/blocks.py:30) 4\n"
-                   "run (streamlit/runtime/scriptrunner/x.py:1);<module> (pages/overview.py:3);"
-                   "html (streamlit/elements/html.py:2);_enqueue (streamlit/runtime/forward_msg_queue.py:9) 6\n")
-    total, share = shares(raw)
-    assert total == 20  # a task anywhere in the stack, else the layer nearest the leaf
-    assert share == {"named queries (DuckDB)": 0.3, "charts (Altair / Vega-Lite specs)": 0.15, OTHER: 0.05,
-                     "our page code (HTML, formatting, i18n)": 0.2,
-                     "protobuf: building and sending the page's messages": 0.3}
+    raw.write_text("".join(f"{stack} {count}\n" for stack, (count, _) in samples.items()))
+    total, share, calls = shares(raw)
+    assert total == 20
+    expected: dict[str, float] = {}
+    for count, kind in samples.values():
+        expected[kind] = expected.get(kind, 0) + count / 20
+    assert share == pytest.approx(expected)
+    assert calls == pytest.approx({"selectbox (streamlit/elements/widgets/selectbox.py)": 0.2})  # what our code called
 
 
 def test_profile_samples_a_real_server(small_warehouse):
