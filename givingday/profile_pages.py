@@ -64,10 +64,12 @@ def streamlit_call(stack: str) -> str:
     `st.dataframe`, ...): the first Streamlit frame after our last one."""
     frames = stack.split(";")
     ours = [n for n, frame in enumerate(frames) if any(needle in frame for needle in OURS)]
-    for frame in frames[ours[-1] + 1 if ours else 0:]:
-        if "streamlit/" in frame:
-            return frame.split(":")[0].replace(".venv/lib/python3.11/site-packages/", "") + ")"
-    return "(no call of ours)"
+    if not ours:
+        return "(Streamlit's own work: its server, its watchers)"
+    for frame in frames[ours[-1] + 1:]:
+        if "streamlit/" in frame and "metrics_util.py" not in frame:  # the usage-metrics wrapper of every st.*
+            return frame.split(":")[0].split("site-packages/")[-1] + ")"
+    return "(no Streamlit frame)"
 
 
 def shares(raw: Path) -> tuple[int, dict[str, float], dict[str, float]]:
