@@ -33,28 +33,32 @@ TASKS = (
     ("maps (pydeck)", ("pydeck", "/ui/maps.py")),
     ("fingerprints of frames (memo)", ("fingerprint", "hash_rows")),
 )
+STREAMLIT = "Streamlit elements and session"
+OURS = ("givingday/", "pages/", "server.py", "app.py")  # frames of our code
 # Otherwise the layer the CPU was in: the frame nearest the leaf that belongs to one
 LAYERS = (
     ("tables (Arrow, pandas)", ("pyarrow", "pandas", "dataframe_util")),
     ("polars", ("polars",)),
     ("protobuf: building and sending the page's messages", ("protobuf", "SerializeToString", "forward_msg",
                                                             "websocket", "uvicorn", "starlette")),
-    ("Streamlit elements and session", ("streamlit/",)),
-    ("our page code (HTML, formatting, i18n)", ("givingday/", "pages/", "server.py", "app.py")),
+    (STREAMLIT, ("streamlit/",)),
+    ("our page code (HTML, formatting, i18n)", OURS),
 )
 OTHER = "other (interpreter, Streamlit's event loop)"
-STREAMLIT = LAYERS[3][0]
-OURS = LAYERS[4][1]
 ENTRIES_SHOWN = 4  # the Streamlit calls of our code that cost most, under the Streamlit line
+
+
+def _shows(text: str, needles: tuple[str, ...]) -> bool:
+    return any(needle in text for needle in needles)
 
 
 def kind_of(stack: str) -> str:
     for kind, needles in TASKS:
-        if any(needle in stack for needle in needles):
+        if _shows(stack, needles):
             return kind
     for frame in reversed(stack.split(";")):
         for kind, needles in LAYERS:
-            if any(needle in frame for needle in needles):
+            if _shows(frame, needles):
                 return kind
     return OTHER
 
@@ -63,7 +67,7 @@ def streamlit_call(stack: str) -> str:
     """The Streamlit function our code called on the way to this sample (`st.html`,
     `st.dataframe`, ...): the first Streamlit frame after our last one."""
     frames = stack.split(";")
-    ours = [n for n, frame in enumerate(frames) if any(needle in frame for needle in OURS)]
+    ours = [n for n, frame in enumerate(frames) if _shows(frame, OURS)]
     if not ours:
         return "(Streamlit's own work: its server, its watchers)"
     for frame in frames[ours[-1] + 1:]:
@@ -74,7 +78,7 @@ def streamlit_call(stack: str) -> str:
 
 def shares(raw: Path) -> tuple[int, dict[str, float], dict[str, float]]:
     """py-spy's raw (collapsed) output: the sample count, each kind's share of it, and the
-    share of each Streamlit call of ours within the Streamlit layer's."""
+    share of it of each Streamlit call of ours in the Streamlit layer's samples."""
     counts: collections.Counter[str] = collections.Counter()
     calls: collections.Counter[str] = collections.Counter()
     for line in raw.read_text().splitlines():
