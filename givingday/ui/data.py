@@ -73,10 +73,10 @@ def published_version() -> int | None:
     _watcher(root).wanted()
     with _current_lock:
         known = _CURRENT.get(root)
-        age = time.monotonic() - known.at if known is not None else 0.0
-        if known is not None and (age < CURRENT_TTL_S or (known.looking and age < LOOK_ABANDONED_S)):
-            return known.version
         if known is not None:
+            age = time.monotonic() - known.at
+            if age < CURRENT_TTL_S or (known.looking and age < LOOK_ABANDONED_S):
+                return known.version
             known.looking = True
     if known is None:
         return _look(root, None)
@@ -112,17 +112,22 @@ class OutOfReach(WarehouseError):
     before is not tried (each would wait out the client's retries) until a look gets through."""
 
 
-def _from_store(root: str, read):
+def _within_reach(root: str) -> None:
+    """Before a read not made before: `OutOfReach` while the store does not answer."""
     if not _reached(root):
         raise OutOfReach(f"the warehouse {root} is out of reach")
-    return read()
 
 
 _manifests = memo.Store(64)
 
 
 def _manifest(root: str, version: int):
-    return _manifests.get((root, version), lambda: _from_store(root, lambda: _warehouse(root).manifest(version)))
+    return _manifests.get((root, version), lambda: _read_manifest(root, version))
+
+
+def _read_manifest(root: str, version: int):
+    _within_reach(root)
+    return _warehouse(root).manifest(version)
 
 
 @contextlib.contextmanager
@@ -172,11 +177,12 @@ def _result(root: str, version: int, name: str, params: tuple[tuple[str, str], .
 
 
 def _compute(root: str, version: int, name: str, params: tuple[tuple[str, str], ...]) -> pl.DataFrame:
+    _within_reach(root)
     warehouse = _warehouse(root)
     # `staff/...`: SQL of a room other than the public one, e.g. staff/gifts_by_bracket
     query = queries.internal_sql(name) if "/" in name else queries.named_query(name)
-    return _from_store(root, lambda: queries.read(queries.reader(warehouse, version), warehouse,
-                                                  lambda r: r.run_sql(query, query.bind(dict(params)))))
+    return queries.read(queries.reader(warehouse, version), warehouse,
+                        lambda r: r.run_sql(query, query.bind(dict(params))))
 
 
 @functools.cache
