@@ -97,6 +97,9 @@ def resolve(path: str | os.PathLike | None = None) -> Path:
     return storage.location(path or os.environ.get(ENV_WAREHOUSE) or DEFAULT_WAREHOUSE)
 
 
+_POINTERS: dict[str, tuple[tuple[int, int, int], int | None]] = {}  # CURRENT's path -> (its stat, version)
+
+
 class Warehouse:
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = resolve(root)
@@ -108,6 +111,25 @@ class Warehouse:
         return self.root / "CURRENT"
 
     def current_version(self) -> int | None:
+        """The published version. Locally, CURRENT is read again only when it was replaced
+        (its inode, time or size changed): a stat instead of an open and a read, for the API
+        on every request (a tenth of live.json's server CPU under wrk). On S3, one GET."""
+        if storage.is_remote(self.root):
+            return self._read_current()
+        path = str(self.current_path)
+        try:
+            seen = os.stat(path)
+        except FileNotFoundError:
+            return None
+        stamp = (seen.st_ino, seen.st_mtime_ns, seen.st_size)
+        known = _POINTERS.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        version = self._read_current()  # replaced again meanwhile: the next stat differs, and reads it
+        _POINTERS[path] = (stamp, version)
+        return version
+
+    def _read_current(self) -> int | None:
         try:
             return int(storage.read_text(self.current_path).strip())
         except (FileNotFoundError, ValueError):

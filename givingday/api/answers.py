@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from givingday import output, queries, storage
+from givingday import output, queries
 from givingday.event import load_event
 from givingday.warehouse import VersionGone, Warehouse, WarehouseError
 
@@ -116,32 +115,9 @@ class Store:
 _store = Store()
 
 
-_pointers: dict[str, tuple[tuple[int, int, int], int | None]] = {}  # CURRENT's path -> (its stat, version)
-
-
-def _published(warehouse: Warehouse) -> int | None:
-    """The published version. Locally, CURRENT is read again only when it was replaced (its
-    inode, time or size changed): a stat instead of an open and a read on every request,
-    about a tenth of live.json's server CPU under wrk. On S3, one GET."""
-    if storage.is_remote(warehouse.root):
-        return warehouse.current_version()
-    path = str(warehouse.current_path)
-    try:
-        seen = os.stat(path)
-    except FileNotFoundError:
-        return None
-    stamp = (seen.st_ino, seen.st_mtime_ns, seen.st_size)
-    known = _pointers.get(path)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    version = warehouse.current_version()  # replaced again meanwhile: the next stat differs, and reads it
-    _pointers[path] = (stamp, version)
-    return version
-
-
 def current_version(warehouse: Warehouse) -> int:
     try:
-        version = _published(warehouse)
+        version = warehouse.current_version()
     except OSError:
         version = None
     if version is None:
