@@ -403,8 +403,14 @@ class Ingest:
         return any(publisher.differs(name, frame.to_arrow()) for name, frame in event_tables(self.event).items())
 
     def _reclaim(self, run: Pass) -> Reclaimed:
+        """Reclaim after a pass. A reclaim that fails (the store out of reach) deletes nothing
+        it had not decided on, and does not fail the pass that published: it is tried again
+        at the next pass that publishes, or the next idle one."""
         with run.timed("reclaim"):
-            reclaimed = self.reclaimer.run()
+            try:
+                reclaimed = self.reclaimer.run()
+            except Exception as exc:  # noqa: BLE001 - said in the pass's report
+                return Reclaimed(put_off=f"{type(exc).__name__}: {exc}")
         self._reclaimed_at = time.monotonic()
         return reclaimed
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from givingday import faults, storage
-from givingday.warehouse import Manifest, Warehouse
+from givingday.warehouse import Manifest, ManifestCorrupt, VersionGone, Warehouse
 
 ENV_RETENTION = "GIVINGDAY_RETENTION_MINUTES"
 DEFAULT_RETENTION_MINUTES = 15.0
@@ -54,6 +54,7 @@ class Reclaimed:
     bytes: int = 0
     log_entries: int = 0
     checkpoints: int = 0
+    put_off: str | None = None  # why nothing was reclaimed this time (the store out of reach)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -81,8 +82,7 @@ class Reclaimer:
     _counted: set[int] = field(default_factory=set)
     _calls: int = 0
 
-    def _kept(self, now: dt.datetime) -> tuple[list[int], list[int]]:
-        current = self.warehouse.current_version()
+    def _kept(self, current: int, now: dt.datetime) -> tuple[list[int], list[int]]:
         versions = sorted(v for v in map(_version_number, (self.warehouse.root / "versions").glob("*.json"))
                           if v is not None)
         cutoff = now - dt.timedelta(minutes=self.minutes)
@@ -90,17 +90,22 @@ class Reclaimer:
         for version in versions:
             manifest = self._manifest(version)
             published = dt.datetime.fromisoformat(manifest.published_at) if manifest else None
-            if version == current or (published is not None and published >= cutoff and version < (current or 0)):
+            if version == current or (published is not None and published >= cutoff and version < current):
                 kept.append(version)
             else:
                 dropped.append(version)
         return kept, dropped
 
     def _manifest(self, version: int) -> Manifest | None:
+        """A kept manifest, read once. One that is gone or corrupt pins nothing. Any other
+        failure (the store out of reach) ends the reclaim before anything is deleted: a
+        manifest not read was once taken for one that pins nothing, so a version counted as
+        referencing no files lost them at the next sweep, and the published version named
+        files that were no longer there."""
         if version not in self._manifests:
             try:
                 self._manifests[version] = self.warehouse.manifest(version)
-            except Exception:  # noqa: BLE001 - an unreadable manifest pins nothing
+            except (VersionGone, ManifestCorrupt):
                 return None
         return self._manifests[version]
 
@@ -111,9 +116,12 @@ class Reclaimer:
     def run(self, now: dt.datetime | None = None) -> Reclaimed:
         now = now or dt.datetime.now(dt.UTC)
         reclaimed = Reclaimed()
-        if self.warehouse.current_version() is None:
+        current = self.warehouse.current_version()
+        if current is None:
             return reclaimed
-        kept, dropped = self._kept(now)
+        if self._manifest(current) is None:  # every file would look unreferenced
+            raise ManifestCorrupt(f"the published version {current}'s manifest cannot be read: nothing is reclaimed")
+        kept, dropped = self._kept(current, now)
         for version in kept:
             if version not in self._counted:
                 self._references.update(self._files(version))

@@ -50,6 +50,10 @@ class WarehouseError(Exception):
     """The warehouse cannot be used (not writable, corrupt manifest)."""
 
 
+class ManifestCorrupt(WarehouseError):
+    """A manifest that was read but is not one (not JSON, or missing its fields)."""
+
+
 class VersionGone(WarehouseError):
     """A version asked for by number that is no longer there (reclaimed by retention.py).
     Nothing answers it with another version's data: the caller moves to the newest itself."""
@@ -146,19 +150,23 @@ class Warehouse:
             return None
         path = self.root / "versions" / f"{version:06d}.json"
         try:
-            raw = json.loads(storage.read_text(path))
+            text = storage.read_text(path)
         except FileNotFoundError as exc:
             if asked is None:  # reclaimed between reading CURRENT and the manifest: read it again
                 return self.manifest()
             raise VersionGone(version) from exc
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             raise WarehouseError(f"manifest {path} is unreadable: {exc}") from exc
-        return Manifest(
-            root=self.root, version=raw["version"], published_at=raw["published_at"],
-            as_of=raw.get("as_of"), event_id=raw.get("event_id", ""),
-            tables={name: TableState(s["delta_version"], tuple(s["files"]))
-                    for name, s in raw["tables"].items()},
-        )
+        try:
+            raw = json.loads(text)
+            return Manifest(
+                root=self.root, version=raw["version"], published_at=raw["published_at"],
+                as_of=raw.get("as_of"), event_id=raw.get("event_id", ""),
+                tables={name: TableState(s["delta_version"], tuple(s["files"]))
+                        for name, s in raw["tables"].items()},
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ManifestCorrupt(f"manifest {path} is corrupt: {exc!r}") from exc
 
     def has_version(self, version: int) -> bool:
         return (self.root / "versions" / f"{version:06d}.json").exists()

@@ -38,6 +38,24 @@ def _watcher(inbox, remote: str, env: dict, **output) -> subprocess.Popen:
                              "--watch", "--interval", "0.5"], cwd=ROOT, env=env, **output)
 
 
+def _store_listing(remote: str) -> str:
+    """What a failed test shows of the store: every key under `remote`, CURRENT, and the
+    Delta log of `ingested_files` (the table a pass reads first)."""
+    from givingday import storage
+
+    fs = storage.s3_filesystem()
+    root = remote.removeprefix("s3://")
+    try:
+        keys = sorted(fs.find(root))
+        lines = [key.removeprefix(root + "/") for key in keys]
+        log = [key for key in keys if "/tables/ingested_files/_delta_log/" in key and key.endswith(".json")]
+        lines += ["CURRENT: " + fs.cat_file(f"{root}/CURRENT").decode().strip()] if f"{root}/CURRENT" in keys else []
+        lines += [f"{key.rsplit('/', 1)[-1]}: {fs.cat_file(key).decode()}" for key in log[-4:]]
+        return "\n".join(lines)
+    except Exception as exc:  # noqa: BLE001 - a listing for a message
+        return f"the store could not be listed: {exc!r}"
+
+
 def _batch(inbox, number: int) -> None:
     write(inbox, "donations", f"donations-20220427T{10 + number:02d}0000-{number:06d}.parquet",
           [gift(f"D{number}-{i}", f"P{1 + i % 5}", 100 * (i + 1), at(27, 10 + number, i), donor=f"k{i % 7}")
@@ -216,9 +234,10 @@ def test_a_watcher_rides_out_an_endpoint_outage_and_publishes_once_it_is_back(s3
     host, port = endpoint.split(":")
     log = tmp_path / "watcher.log"
 
-    def said() -> str:  # what the watcher has said so far: how its troubles began, and its last words
+    def said() -> str:  # what the watcher has said, how its troubles began and its last words, and the store
         text = log.read_text()
-        return text if len(text) <= 6000 else f"{text[:3000]}\n[...]\n{text[-3000:]}"
+        text = text if len(text) <= 6000 else f"{text[:3000]}\n[...]\n{text[-3000:]}"
+        return f"{text}\n--- the store now ---\n{_store_listing(remote)}"
 
     with endpoint_relay(host, int(port)) as relay, open(log, "w") as stderr:
         env = {**s3_env, "GIVINGDAY_STATE_DIR": str(tmp_path / "state"), "AWS_ENDPOINT_URL": relay.url}

@@ -75,6 +75,39 @@ def test_a_reclaimed_version_is_never_answered_with_another_versions_data(tmp_pa
     assert (moved.version, moved.run("totals")["donations"][0]) == (4, 4)
 
 
+def test_a_manifest_out_of_reach_at_a_reclaim_deletes_nothing_the_published_version_needs(tmp_path, monkeypatch):
+    # a watcher's first reclaim sweeps every data file no kept version references; a kept
+    # manifest it could not read (the store gone for a moment) was once taken as one that
+    # references nothing, and the sweep deleted the newest version's files
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    reference_inbox(inbox)
+    _passes(inbox, warehouse, 1, keep_minutes=15)
+    read_manifest, failures = Warehouse.manifest, []
+
+    def out_of_reach(self, version=None):  # version 2, asked for by number, while the pass runs
+        if version == 2 and out_of_reach.now:
+            failures.append(version)
+            raise ConnectionError("Could not connect to the endpoint URL")
+        return read_manifest(self, version)
+
+    out_of_reach.now = True
+    monkeypatch.setattr(Warehouse, "manifest", out_of_reach)
+    ingest = Ingest(load_event(), inbox, Warehouse(warehouse), 15)  # a new watcher: its first reclaim sweeps
+    write(inbox, "donations", "donations-20220427T000002-000002.parquet", [gift("D2", "P1", 700, at(27, 11, 2))])
+    report = ingest.run_once()
+    out_of_reach.now = False
+    assert report["published"] and failures
+    assert "ConnectionError" in report["reclaimed"]["put_off"]
+    queries.readers._readers.clear()
+    assert queries.reader(Warehouse(warehouse)).run("totals")["donations"][0] == 2
+    write(inbox, "donations", "donations-20220427T000003-000003.parquet", [gift("D3", "P1", 700, at(27, 11, 3))])
+    report = ingest.run_once()  # the store is back: the next reclaim does the work, and keeps what is pinned
+    assert report["reclaimed"]["put_off"] is None
+    queries.readers._readers.clear()
+    assert queries.reader(Warehouse(warehouse)).run("totals")["donations"][0] == 3
+    assert len(list((warehouse / "versions").iterdir())) == 3
+
+
 def test_the_retention_window_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(retention.ENV_RETENTION, "2.5")
     assert retention.retention_minutes() == 2.5
