@@ -28,6 +28,7 @@ from givingday.serve import ROOT
 PAGES = ("/", "/boards", "/categories", "/districts", "/funds", "/projects", "/data", "/bigscreen")
 FIRST_VISITS = 4  # new viewers, all at once, each leaving after its first page
 IDLE_SECONDS = 2.0
+RERUN_EVERY = 0.25  # seconds between one viewer's reruns: four samples a second, each costing what one does
 THIS = "this"  # the checkout the command runs from, uncommitted changes and all
 
 
@@ -72,7 +73,7 @@ def costs(url: str, process, page: str, seconds: float) -> dict:
     session's first run)."""
     measure(url, page, "", 1, 0, 1, 0, None, reruns=1)  # warm: a first visit, a rerun, this version's caches
     idle_rate = _idle_rate(process)
-    rerun_cpu, reruns = _spent(process, idle_rate, lambda: measure(url, page, "", 1, seconds, 1, 0, None))
+    rerun_cpu, reruns = _spent(process, idle_rate, lambda: measure(url, page, "", 1, seconds, RERUN_EVERY, 0, None))
     first_cpu, first = _spent(process, idle_rate, lambda: measure(url, page, "", FIRST_VISITS, 0, 1, 0, None))
     count = reruns["rerun_ms"]["count"]
     return {"rerun_cpu_ms": rerun_cpu * 1000 / max(count, 1),
@@ -99,9 +100,9 @@ def _ratio_row(page: str, figures: dict, baseline: dict) -> str:
 
 def page_costs(warehouse_dir: Path, seconds: float, baseline: str | None = None, pages=PAGES) -> dict:
     """Print (and return) each page's CPU per rerun and per first visit, at one viewer that
-    reruns the page every second for `seconds`; with `baseline`, the same for that commit,
+    reruns the page every RERUN_EVERY seconds for `seconds`; with `baseline`, the same for that commit,
     in turn, and the ratio."""
-    print(f"CPU of one rerun and one first visit of each page (one viewer, a rerun a second for {seconds:g} s "
+    print(f"CPU of one rerun and one first visit of each page (one viewer, a rerun every {RERUN_EVERY:g} s for {seconds:g} s "
           f"after a warm-up; {FIRST_VISITS} first visits at once; the server's idle CPU removed)"
           + (f", this checkout beside {baseline}:" if baseline else ":"), flush=True)
     print(HEADER, flush=True)

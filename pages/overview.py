@@ -4,7 +4,7 @@ import functools
 
 import streamlit as st
 
-from givingday.ui import blocks, charts, chrome, maps, tables
+from givingday.ui import blocks, charts, chrome, maps, router, tables
 from givingday.ui import format as fmt
 from givingday.ui.i18n import pick
 
@@ -49,7 +49,7 @@ def leaders(page: chrome.Page) -> None:
     for row in board.iter_rows(named=True):
         blocks.project_link(row["project_id"], f"{row['name']} · {fmt.yuan(row['raised_fen'], page.lang)}",
                             page.lang, prefix=f"{row['rank']}. ")
-    st.page_link("pages/boards.py", label="→ " + page.t("nav.boards"))
+    st.page_link(router.page("pages/boards.py", page.lang), label="→ " + page.t("nav.boards"))
 
 
 @chrome.section
@@ -68,7 +68,7 @@ def pools(page: chrome.Page) -> None:
         st.markdown(f"**{pick(row['name'], row['name_en'], page.lang)}** · {page.t('remaining')} "
                     f"{fmt.yuan(row['remaining_fen'], page.lang)} / {fmt.yuan(row['budget_fen'], page.lang)}")
         blocks.progress(left, "#D55E00", f"{page.t('remaining')} {left:.0%}")
-    st.page_link("pages/funds.py", label="→ " + page.t("nav.funds"))
+    st.page_link(router.page("pages/funds.py", page.lang), label="→ " + page.t("nav.funds"))
 
 
 @chrome.section
@@ -79,7 +79,7 @@ def small_map(page: chrome.Page) -> None:
     tables.figure_and_table(lambda: maps.show(deck, "raised_fen", districts, page.lang, height=320, key="overview-map"),
                             page.t("map"), functools.partial(tables.districts, districts, page.lang), districts, "districts", page.lang,
                             "python -m givingday query districts --format csv", height=300)
-    st.page_link("pages/districts.py", label="→ " + page.t("nav.districts"))
+    st.page_link(router.page("pages/districts.py", page.lang), label="→ " + page.t("nav.districts"))
 
 
 headline(page)

@@ -5,7 +5,7 @@ import functools
 import polars as pl
 import streamlit as st
 
-from givingday.ui import blocks, charts, chrome, document, tables, url
+from givingday.ui import blocks, charts, chrome, document, router, tables, url
 from givingday.ui import format as fmt
 from givingday.ui.i18n import lang_query, pick
 
@@ -17,7 +17,7 @@ CHANNELS = ("direct", "friend_assist", "coupon")  # catalogue keys channel.<name
 @chrome.section
 def project_page(page: chrome.Page, project_id: str) -> None:
     found = page.query("board_projects", project=project_id)
-    st.page_link("pages/projects.py", label=page.t("back_to_projects"),
+    st.page_link(router.page("pages/projects.py", page.lang), label=page.t("back_to_projects"),
                  query_params={"lang": page.lang} if lang_query(page.lang) else None)
     if found.height == 0:
         st.info(page.t("not_found"))

@@ -8,6 +8,7 @@ from html import escape
 import streamlit as st
 
 from givingday.ui import format as fmt
+from givingday.ui import router
 from givingday.ui.i18n import html_lang, lang_query, t
 
 PROJECTS_PAGE = "pages/projects.py"
@@ -64,7 +65,7 @@ def project_params(project_id: str, language: str) -> dict[str, str]:
 
 
 def project_link(project_id: str, name: str, language: str, prefix: str = "") -> None:
-    st.page_link(PROJECTS_PAGE, label=f"{prefix}{name}", query_params=project_params(project_id, language))
+    st.page_link(router.page(PROJECTS_PAGE, language), label=f"{prefix}{name}", query_params=project_params(project_id, language))
 
 
 def project_opener(projects: dict[str, str], language: str, key: str) -> None:
@@ -73,7 +74,7 @@ def project_opener(projects: dict[str, str], language: str, key: str) -> None:
     chosen = st.selectbox(t("open_project", language), list(projects), index=None, key=key,
                           format_func=projects.get, placeholder=t("open_project_hint", language))
     if chosen:
-        st.switch_page(PROJECTS_PAGE, query_params=project_params(chosen, language))
+        st.switch_page(router.page(PROJECTS_PAGE, language), query_params=project_params(chosen, language))
 
 
 def written_in(text: str, source: str, language: str) -> str:
