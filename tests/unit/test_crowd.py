@@ -251,7 +251,7 @@ def test_no_python_function_runs_inside_polars_in_the_web_process():
 def test_bench_prints_the_cpu_of_one_rerun_and_one_first_visit_of_every_page(small_warehouse, capsys):
     from givingday.bench_pages import PAGES, THIS, page_costs
 
-    found = page_costs(small_warehouse, 2)
+    found = page_costs(small_warehouse, 1)
     rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.split()[1:2] == [THIS]]
     assert [row[0] for row in rows] == list(PAGES) == list(found)
     for page, figures in found.items():
@@ -268,7 +268,7 @@ def test_bench_measures_a_baseline_commit_from_a_worktree_beside_this_checkout(s
                               check=True).stdout.splitlines()
 
     before = worktrees()
-    found = page_costs(small_warehouse, 2, baseline="HEAD", pages=("/",))
+    found = page_costs(small_warehouse, 1, baseline="HEAD", pages=("/",))
     out = capsys.readouterr().out
     assert set(found["/"]) == {THIS, "HEAD"}
     this, baseline = found["/"][THIS], found["/"]["HEAD"]
