@@ -23,14 +23,14 @@ from pathlib import Path
 import streamlit
 from starlette.concurrency import run_in_threadpool
 
+from givingday.ui import site
+
 ROOT = (Path(streamlit.__file__).parent / "static").resolve()
 PREFIX = "/static/"
 CACHE_CONTROL = b"public, max-age=31536000, immutable"
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 FOCUS_CSS = Path(__file__).resolve().parents[1] / "ui" / "assets" / "focus.css"
-# the URL paths of app.py's pages (tests/unit/test_api.py keeps the two in step)
-SHELL_PATHS = frozenset({"/", "/overview", "/boards", "/categories", "/districts", "/funds", "/projects", "/data",
-                         "/bigscreen", "/staff"})
+SHELL_PATHS = site.URL_PATHS  # app.py's pages
 
 
 class _File:

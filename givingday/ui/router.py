@@ -27,20 +27,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from givingday.ui.i18n import t
+from givingday.ui.site import SITE
 
 ROUTED = "_givingday_routed"
-# (script, title's catalogue key, url path, shown in the menu): the app's pages in menu order
-SITE = (
-    ("pages/overview.py", "nav.overview", "overview", True),
-    ("pages/boards.py", "nav.boards", "boards", True),
-    ("pages/categories.py", "nav.categories", "categories", True),
-    ("pages/districts.py", "nav.districts", "districts", True),
-    ("pages/funds.py", "nav.funds", "funds", True),
-    ("pages/projects.py", "nav.projects", "projects", True),
-    ("pages/open_data.py", "nav.data", "data", True),
-    ("pages/bigscreen.py", "nav.bigscreen", "bigscreen", False),
-    ("pages/staff.py", "nav.staff", "staff", False),
-)
 
 
 def navigation_only() -> None:
