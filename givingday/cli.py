@@ -63,7 +63,7 @@ def cmd_ingest(args) -> int:
 
     def tell(report: dict) -> None:
         write_report(report, args.report)
-        if report["published"] or not args.watch:  # a watcher stays quiet while idle
+        if report["published"] or _put_off(report) or not args.watch:  # a watcher stays quiet while idle
             print(_summary(report), file=sys.stderr if args.watch else sys.stdout, flush=True)
 
     try:
@@ -80,7 +80,17 @@ def cmd_ingest(args) -> int:
         return 0
 
 
+def _put_off(report: dict) -> str | None:
+    """Why the pass reclaimed nothing (the store out of reach), or None."""
+    return (report.get("reclaimed") or {}).get("put_off")
+
+
 def _summary(report: dict) -> str:
+    put_off = f"; reclaiming old versions put off: {_put_off(report)}" if _put_off(report) else ""
+    return _summary_of_rows(report) + put_off
+
+
+def _summary_of_rows(report: dict) -> str:
     rows = report["rows"]
     published = ", ".join(f"{t} +{c['published']}" for t, c in rows.items() if c["published"])
     quarantined = sum(c["quarantined"] for c in rows.values())

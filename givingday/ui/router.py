@@ -50,8 +50,8 @@ def through_router() -> None:
 
 @functools.cache
 def _built(language: str, main_script_parent: str) -> dict[str, st.Page]:
-    """The pages in `language`, built once per process: building a Page resolves and checks
-    its script's path (7-18% of a rerun's server CPU when app.py built nine every run)."""
+    """The pages in `language`, built once per process: building a Page resolves its script's
+    path and checks it on disk, and app.py built nine on every run."""
     return {script: st.Page(script, title=t(key, language), url_path=path, default=path == "overview",
                             visibility="visible" if shown else "hidden")
             for script, key, path, shown in SITE}

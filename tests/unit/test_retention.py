@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from givingday import queries, retention
+from givingday import cli, queries, retention
 from givingday.event import load_event
 from givingday.ingest import Ingest
 from givingday.warehouse import VersionGone, Warehouse
@@ -98,6 +98,7 @@ def test_a_manifest_out_of_reach_at_a_reclaim_deletes_nothing_the_published_vers
     out_of_reach.now = False
     assert report["published"] and failures
     assert "ConnectionError" in report["reclaimed"]["put_off"]
+    assert "; reclaiming old versions put off: ConnectionError" in cli._summary(report)  # a watcher says so
     queries.readers._readers.clear()
     assert queries.reader(Warehouse(warehouse)).run("totals")["donations"][0] == 2
     write(inbox, "donations", "donations-20220427T000003-000003.parquet", [gift("D3", "P1", 700, at(27, 11, 3))])
