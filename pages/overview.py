@@ -75,8 +75,8 @@ def pools(page: chrome.Page) -> None:
 def small_map(page: chrome.Page) -> None:
     st.header(page.t("overview.how_much_did_each"), anchor=False)
     districts = page.query("districts")
-    deck, _ = maps.district_map(districts, page.event, "raised_fen", page.lang)
-    tables.figure_and_table(lambda: maps.show(deck, "raised_fen", districts, page.lang, height=320, key="overview-map"),
+    png = maps.district_png(districts, page.event, "raised_fen")
+    tables.figure_and_table(lambda: maps.show_image(png, "raised_fen", districts, page.lang, width=340),
                             page.t("map"), functools.partial(tables.districts, districts, page.lang), districts, "districts", page.lang,
                             "python -m givingday query districts --format csv", height=300)
     st.page_link(router.page("pages/districts.py", page.lang), label="→ " + page.t("nav.districts"))

@@ -212,9 +212,29 @@ def district_relief_png(districts: pl.DataFrame, event: Event, measure: str = "r
     return buffer.getvalue()
 
 
+def _name(measure: str, districts: pl.DataFrame, language: str) -> str:
+    """What screen readers hear for a map, in the page's language (chart.about.map)."""
+    return t("chart.about.map", language).format(measure=measure_label(measure, language), n=districts.height)
+
+
 def show(deck: pdk.Deck, measure: str, districts: pl.DataFrame, language: str, height: int, key: str, **options):
-    """The map on the page, named for screen readers in the page's language (chart.about.map);
-    `options` are st.pydeck_chart's (selection). Returns the selection."""
-    name = t("chart.about.map", language).format(measure=measure_label(measure, language), n=districts.height)
-    return document.named_figure(f"gd-map-{key}", name,
+    """The map on the page, named for screen readers; `options` are st.pydeck_chart's
+    (selection). Returns the selection."""
+    return document.named_figure(f"gd-map-{key}", _name(measure, districts, language),
                                  lambda: st.pydeck_chart(deck, height=height, key=key, **options))
+
+
+@memoized
+def district_png(districts: pl.DataFrame, event: Event, measure: str) -> bytes:
+    """The districts coloured by `measure` as the interactive map colours them, flat, as a PNG
+    (about 25 KB), drawn once per version: for a map where pointing at a district adds little
+    (the overview's; /districts keeps the interactive one). The interactive map costs the
+    viewer's browser a WebGL context and an animation frame 60 times a second while the page
+    is open (headless chromium: 2.5 CPU-s more a load, and 116 against 24 ms/s while open)."""
+    return district_relief_png(districts, event, measure, width=900, relief_px=0)
+
+
+def show_image(png: bytes, measure: str, districts: pl.DataFrame, language: str, width: int) -> None:
+    """The map as an image, centred as the interactive one is, named for screen readers as it is."""
+    with st.container(horizontal_alignment="center"):
+        st.image(png, width=width, alt=_name(measure, districts, language))
