@@ -86,19 +86,15 @@ def _put_off(report: dict) -> str | None:
 
 
 def _summary(report: dict) -> str:
-    put_off = f"; reclaiming old versions put off: {_put_off(report)}" if _put_off(report) else ""
-    return _summary_of_rows(report) + put_off
-
-
-def _summary_of_rows(report: dict) -> str:
     rows = report["rows"]
     published = ", ".join(f"{t} +{c['published']}" for t, c in rows.items() if c["published"])
     quarantined = sum(c["quarantined"] for c in rows.values())
     files = report["files"]
+    put_off = f"; reclaiming old versions put off: {_put_off(report)}" if _put_off(report) else ""
     if not report["published"]:
-        return f"no new input (version {report['version']}, {files['seen']} files already ingested)"
+        return f"no new input (version {report['version']}, {files['seen']} files already ingested){put_off}"
     return (f"published version {report['version']} as of {report['as_of']}: {published or 'no rows'}; "
-            f"{quarantined} rows and {files['quarantined'] + files['conflicts']} files quarantined")
+            f"{quarantined} rows and {files['quarantined'] + files['conflicts']} files quarantined{put_off}")
 
 
 def cmd_query(args) -> int:

@@ -75,8 +75,8 @@ def pools(page: chrome.Page) -> None:
 def small_map(page: chrome.Page) -> None:
     st.header(page.t("overview.how_much_did_each"), anchor=False)
     districts = page.query("districts")
-    png = maps.district_png(districts, page.event, "raised_fen")
-    tables.figure_and_table(lambda: maps.show_image(png, "raised_fen", districts, page.lang, width=340),
+    image = maps.district_image_html(districts, page.event, "raised_fen", page.lang, width=340)
+    tables.figure_and_table(lambda: st.html(image),
                             page.t("map"), functools.partial(tables.districts, districts, page.lang), districts, "districts", page.lang,
                             "python -m givingday query districts --format csv", height=300)
     st.page_link(router.page("pages/districts.py", page.lang), label="→ " + page.t("nav.districts"))

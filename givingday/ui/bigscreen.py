@@ -12,7 +12,6 @@ tabular digits, and the typeface is Noto Sans CJK (Debian's fonts-noto-cjk).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 from html import escape
@@ -313,7 +312,7 @@ def qr(url: str, event: Event, language: str) -> str:
     buffer = io.BytesIO()
     qrcode.make(url, border=2, box_size=12).save(buffer)
     code = (f'<img class="bs-code" alt="{escape(t("bs.qr_alt", language))}" '
-            f'src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"/>')
+            f'src="{fmt.png_src(buffer.getvalue())}"/>')
     sponsors = event.bigscreen.sponsors_en if english(language) else event.bigscreen.sponsors_zh
     thanks = (f'<div class="bs-sponsors">{escape(t("bs.thanks", language))}<br/>'
               + "<br/>".join(escape(s) for s in sponsors) + "</div>") if sponsors else ""

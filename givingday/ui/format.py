@@ -7,6 +7,7 @@ from the catalogue (`unit.*`), so a Traditional Chinese page writes its own char
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -94,3 +95,8 @@ def age(moment: dt.datetime | str | None, now: dt.datetime, lang: str = "zh") ->
     if minutes < 48 * 60:
         return t("time.hours_ago", lang).format(n=minutes // 60)
     return t("time.days_ago", lang).format(n=minutes // 1440)
+
+
+def png_src(png: bytes) -> str:
+    """An <img>'s src that carries the PNG itself (a data URI)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()

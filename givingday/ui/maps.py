@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -228,20 +226,15 @@ def show(deck: pdk.Deck, measure: str, districts: pl.DataFrame, language: str, h
 
 
 @memoized
-def district_png(districts: pl.DataFrame, event: Event, measure: str) -> bytes:
-    """The districts coloured by `measure` as the interactive map colours them, flat, as a PNG
-    (about 25 KB), drawn once per version: for a map where pointing at a district adds little
-    (the overview's; /districts keeps the interactive one). The interactive map costs the
-    viewer's browser a WebGL context and an animation frame 60 times a second while the page
-    is open (headless chromium: 2.5 CPU-s more a load, and 116 against 24 ms/s while open)."""
-    return district_relief_png(districts, event, measure, width=900, relief_px=0)
-
-
-def show_image(png: bytes, measure: str, districts: pl.DataFrame, language: str, width: int) -> None:
-    """The map as an image, centred as the interactive one is, named for screen readers as it
-    is. In the page's HTML, made once per version and language: st.image decoded and
-    re-encoded the PNG on every rerun (2.2-2.6x the overview's server CPU per rerun)."""
-    st.html(once(("maps.image", hashlib.sha1(png).hexdigest(), measure, language, districts.height, width),
-                      lambda: f'<div style="text-align:center"><img src="data:image/png;base64,'
-                              f'{base64.b64encode(png).decode()}" width="{width}" style="max-width:100%;height:auto" '
-                              f'alt="{escape(_name(measure, districts, language))}"></div>'))
+def district_image_html(districts: pl.DataFrame, event: Event, measure: str, language: str, width: int) -> str:
+    """The districts coloured by `measure` as the interactive map colours them, flat, as an
+    image (a PNG of about 25 KB inside the HTML), centred as the interactive map is and named
+    for screen readers as it is; made once per version and language. For a map where pointing
+    at a district adds little (the overview's; /districts keeps the interactive one): the
+    interactive map costs the viewer's browser a WebGL context and an animation frame 60 times
+    a second while the page is open (headless chromium: 2.5 CPU-s more a load, and 116
+    against 24 ms/s while open). Inline HTML, not st.image, which decoded and re-encoded the
+    PNG on every rerun (2.2-2.6x the overview's server CPU per rerun)."""
+    png = district_relief_png(districts, event, measure, width=900, relief_px=0)
+    return (f'<div style="text-align:center"><img src="{fmt.png_src(png)}" width="{width}" '
+            f'style="max-width:100%;height:auto" alt="{escape(_name(measure, districts, language))}"></div>')
