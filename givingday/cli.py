@@ -283,6 +283,10 @@ def cmd_profile(args) -> int:
 
 def cmd_bench(args) -> int:
     from givingday.bench import bench, serving
+    if args.warehouse and args.takes:
+        from givingday.bench_takes import takes
+        takes(args.warehouse, args.takes)
+        return 0
     if args.warehouse:
         return serving(args.warehouse, args.page_seconds, args.api_seconds, args.baseline)
     return bench(scale=args.scale, workdir=args.workdir, repeats=args.repeats, keep=args.keep, passes=args.passes,
@@ -394,6 +398,8 @@ def parser() -> argparse.ArgumentParser:
                        help="measure the pages of this commit too (a git worktree), in turn, and print the ratios")
     bench.add_argument("--warehouse", type=Path, metavar="DIR",
                        help="only the web figures (pages, open data) on this warehouse; no simulation or ingest")
+    bench.add_argument("--takes", type=int, default=0, metavar="N",
+                       help="with --warehouse: only how soon two kiosks put N director's takes and clears on air")
     bench.set_defaults(run=cmd_bench)
 
     replay_ = commands.add_parser("replay", help="the 72 hours live at high speed: pass times, publish-to-screen "
