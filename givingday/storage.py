@@ -155,9 +155,20 @@ def file_location(uri: str) -> str:
 
 def relative_to(uri: str, root) -> str:
     """A data file's path inside the warehouse root."""
+    location = file_location(uri)
     if is_remote(root):
-        return file_location(uri).removeprefix(str(root).rstrip("/") + "/")
-    return str(Path(file_location(uri)).resolve().relative_to(Path(root).resolve()))
+        return location.removeprefix(str(root).rstrip("/") + "/")
+    for prefix in _root_prefixes(str(root), os.getcwd()):  # a pass asks this for every file it keeps
+        if location.startswith(prefix):
+            return os.path.normpath(location[len(prefix):])
+    return str(Path(location).resolve().relative_to(Path(root).resolve()))
+
+
+@functools.lru_cache(maxsize=32)
+def _root_prefixes(root: str, cwd: str) -> tuple[str, ...]:
+    """A local root as a data file's name may begin: as given (made absolute) and resolved."""
+    forms = (os.path.normpath(os.path.join(cwd, root)), str(Path(cwd, root).resolve()))
+    return tuple(dict.fromkeys(form.rstrip("/") + "/" for form in forms))
 
 
 def register_with(connection, root) -> None:

@@ -27,7 +27,7 @@ from tests.browser.screens import (
 )
 from tests.helpers import at, gift, query, write
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSES, EVERY_S, FOLLOW_S = 20, 2.0, 10.0
 

@@ -29,7 +29,7 @@ from tests.browser.screens import (
 )
 from tests.helpers import at, gift, reference_inbox, write
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DOWN_S = 20.0
 # How long a publication takes to reach the screens over S3 is measured, not bounded here:
 # over moto it took 8.8 s on an idle 2-core machine and over 20 s on a loaded one. What the

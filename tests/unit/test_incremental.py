@@ -20,6 +20,7 @@ from givingday.rollups import ROLLUPS
 from givingday.warehouse import Warehouse
 from tests.helpers import at, gift, ingest_ok, reference_inbox, rollup_tables, scratch_ingest_of_published_rows, write
 
+pytestmark = pytest.mark.spread  # its passes share only a small simulated inbox
 SCALE, SEED = "0.002", "11"
 
 
