@@ -2,7 +2,8 @@
 public page, a project page, /live, the embed card, every big-screen scene and the staff
 console signed out and signed in, at 390×844 and 1440×900, in Chinese and English. A violation
 names its rule and elements. Each page also declares its language (<html lang>) and its own
-<title>."""
+<title>, and each public page is drawn cleanly (`test_public_pages.render_problems`: no error
+element, no sideways scrolling, no personal data), checked on the same visit."""
 
 import itertools
 import re
@@ -15,7 +16,7 @@ from givingday.browser import streamlit_server, wait_for_app
 from givingday.event import load_event
 from givingday.ui.bigscreen import SCENES
 from givingday.ui.document import streamlit_words
-from tests.browser.test_public_pages import PAGES
+from tests.browser.test_public_pages import PAGES, full_screenshot, private_strings, render_problems
 from tests.browser.test_staff import sign_in
 from tests.helpers import query, staff_files
 
@@ -88,23 +89,33 @@ def console_server(simulated, tmp_path_factory):
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES)
-def test_every_public_screen_passes_axe_and_declares_its_language(size, language, console_server, browser,
-                                                                  simulated, capsys):
+def test_every_public_screen_renders_cleanly_passes_axe_and_declares_its_language(size, language, console_server,
+                                                                                  browser, simulated, capsys,
+                                                                                  screenshots):
     url, _, _ = console_server
     project = query("board_projects", simulated / "warehouse", capsys)[0]["project_id"]
+    private = private_strings(simulated / "inbox")
     suffix = "" if language == "zh" else "lang=en"
     screens = {name: f"/{path}" + (f"?{suffix}" if suffix else "") for name, path in PAGES.items()}
     screens["project"] = f"/projects?project={project}" + (f"&{suffix}" if suffix else "")
     screens["staff (signed out)"] = "/staff"
-    page = browser.new_page(viewport=dict(zip(("width", "height"), SIZES[size], strict=True)))
+    viewport = dict(zip(("width", "height"), SIZES[size], strict=True))
+    page = browser.new_page(viewport=viewport)
     failures, titles = {}, set()
     for name, path in screens.items():
+        page.set_viewport_size(viewport)
         _open(page, url + path)
-        if found := violations(page) + structure_problems(page, "zh" if name.startswith("staff") else language):
+        found = violations(page) + structure_problems(page, "zh" if name.startswith("staff") else language)
+        if name in PAGES or name == "project":
+            found += render_problems(page, name, viewport["width"], private)
+        if found:
             failures[name] = found
         expected = "zh-CN" if name.startswith("staff") else HTML_LANG[language]
         assert page.evaluate("document.documentElement.lang") == expected, name
         titles.add(page.title())
+        if name in PAGES and language == "zh":
+            full_screenshot(page, screenshots / f"{name}-{viewport['width']}x{viewport['height']}.png", viewport["width"])
+    page.set_viewport_size(viewport)
     for name, path in {"live": "/live", "embed": f"/embed/projects/{project}"}.items():
         _open(page, url + path + (f"?{suffix}" if suffix else ""), streamlit=False)
         if found := violations(page):
