@@ -120,7 +120,11 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $host;
-            proxy_set_header Accept-Encoding "";
+            # one cached copy an answer, gzipped once by the server: sent as it is to the
+            # clients that take gzip (every browser), unzipped here for the others
+            proxy_set_header Accept-Encoding "gzip";
+            proxy_ignore_headers Vary;
+            gunzip on;
             proxy_cache givingday_api;
             proxy_cache_key $request_method$request_uri;
             proxy_cache_lock on;

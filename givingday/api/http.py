@@ -36,7 +36,8 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
         "Access-Control-Max-Age": "86400"}
 _log = logging.getLogger(__name__)
 _warehouses: dict[str, Warehouse] = {}
-_pages: dict[tuple, str] = {}  # drawn HTML by (route, answer ETag, language), oldest first out
+_pages: dict[tuple, tuple[bytes, bytes | None]] = {}  # drawn HTML (and gzipped) by (route, answer ETag,
+# language), oldest first out
 STORED_PAGES = 256
 
 
@@ -60,32 +61,63 @@ def _http_date(iso: str | None) -> str | None:
     return email.utils.format_datetime(dt.datetime.fromisoformat(iso).astimezone(dt.UTC), usegmt=True)
 
 
-def _matches(request: Request, etag: str) -> bool:
+def _matches(request: Request, *etags: str) -> bool:
     wanted = request.headers.get("if-none-match", "")
     tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
-    return "*" in tags or etag in tags
+    return "*" in tags or any(etag in tags for etag in etags)
 
 
-def respond(request: Request, made: answers.Answer, max_age: int = MAX_AGE_S) -> Response:
-    headers = {**CORS, "ETag": made.etag,
-               "Cache-Control": f"public, max-age={max_age}, stale-while-revalidate={STALE_WHILE_REVALIDATE_S}",
+def accepts_gzip(request: Request) -> bool:
+    """Whether the client takes a gzip body (`Accept-Encoding`, a q of 0 refusing it)."""
+    for part in request.headers.get("accept-encoding", "").split(","):
+        coding, _, weight = part.partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            quality = weight.strip().removeprefix("q=")
+            try:
+                return float(quality) > 0 if quality else True
+            except ValueError:
+                return False
+    return False
+
+
+def gzip_etag(etag: str) -> str:
+    """The ETag of a body's gzipped representation (another representation, another tag)."""
+    return etag[:-1] + '-gz"'
+
+
+def body_response(request: Request, body: bytes, gzipped: bytes | None, etag: str, headers: dict,
+                  media_type: str) -> Response:
+    """200 with the body (gzipped when the client takes it and it was compressed once), or
+    304 when the client holds either representation; HEAD gets the headers only."""
+    encoded = gzipped is not None and accepts_gzip(request)
+    headers = {**headers, "ETag": gzip_etag(etag) if encoded else etag, "Vary": "Accept-Encoding"}
+    if encoded:
+        headers["Content-Encoding"] = "gzip"  # Streamlit's middleware lets an encoded body through
+    if _matches(request, etag, gzip_etag(etag)):
+        return Response(status_code=304, headers=headers)
+    chosen = gzipped if encoded else body
+    response = Response(b"" if request.method == "HEAD" else chosen, 200, headers, media_type=media_type)
+    if request.method == "HEAD":
+        response.headers["Content-Length"] = str(len(chosen))
+    return response
+
+
+def _headers(made: answers.Answer, max_age: int) -> dict:
+    headers = {**CORS, "Cache-Control": f"public, max-age={max_age}, stale-while-revalidate={STALE_WHILE_REVALIDATE_S}",
                "X-Givingday-Version": str(made.version)}
     modified = _http_date(made.published_at)
     if modified:
         headers["Last-Modified"] = modified
-    if _matches(request, made.etag):
-        return Response(status_code=304, headers=headers)
-    body = b"" if request.method == "HEAD" else made.body
-    response = Response(body, 200, headers, media_type=made.media_type)
-    if request.method == "HEAD":
-        response.headers["Content-Length"] = str(len(made.body))
-    return response
+    return headers
 
 
-async def serve(request: Request, path: str, build=None, params: dict | None = None,
-                max_age: int = MAX_AGE_S) -> Response:
-    """The answer to a GET or HEAD of /api/v1/{path} (with the request's parameters unless
-    given), from the store when it is there."""
+def respond(request: Request, made: answers.Answer, max_age: int = MAX_AGE_S) -> Response:
+    return body_response(request, made.body, made.gzipped, made.etag, _headers(made, max_age), made.media_type)
+
+
+async def _answer(request: Request, path: str, build=None, params: dict | None = None) -> answers.Answer | Response:
+    """The stored or newly computed answer to a GET or HEAD of /api/v1/{path} (with the
+    request's parameters unless given), or the response that refuses it."""
     if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
         return Response(status_code=204, headers=CORS)  # a CORS preflight
     if request.method not in METHODS:
@@ -93,15 +125,20 @@ async def serve(request: Request, path: str, build=None, params: dict | None = N
     params = dict(request.query_params) if params is None else params
     try:
         store = warehouse()
-        made = answers.cached(store, path, params) or await run_in_threadpool(answers.answer, store, path, params,
-                                                                               build)
+        return answers.cached(store, path, params) or await run_in_threadpool(answers.answer, store, path, params,
+                                                                                build)
     except answers.ApiError as exc:
         extra = {"Retry-After": str(RETRY_AFTER_S)} if exc.status == 503 else {}
         return error(exc.status, exc.message, exc.parameter, **extra)
     except Exception:  # never a traceback to the caller; the server log has it
         _log.exception("api: %s failed", request.url.path)
         return error(500, "internal error; the request was logged")
-    return respond(request, made, max_age)
+
+
+async def serve(request: Request, path: str, build=None, params: dict | None = None,
+                max_age: int = MAX_AGE_S) -> Response:
+    made = await _answer(request, path, build, params)
+    return made if isinstance(made, Response) else respond(request, made, max_age)
 
 
 async def api_route(request: Request) -> Response:
@@ -120,25 +157,22 @@ async def live_json(request: Request) -> Response:
 
 
 async def _page(request: Request, path: str, build, render) -> Response:
-    """An HTML page drawn from a JSON answer: the same ETag rules, one more for the language."""
+    """An HTML page drawn from a JSON answer (once per answer and language, compressed once):
+    the same ETag rules, one more for the language."""
     wanted = request.query_params.get("lang", FALLBACK)
     language = wanted if wanted in languages() else FALLBACK
-    response = await serve(request, path, build, {"lang": language})
-    if response.status_code != 200 or request.method == "HEAD":
-        return response
-    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
-    answer_etag = headers["etag"]
-    headers["etag"] = answer_etag[:-1] + f'-{language}"'
-    if _matches(request, headers["etag"]):
-        return Response(status_code=304, headers=headers)
-    key = (path, answer_etag, language)
-    html = _pages.get(key)
-    if html is None:
-        html = render({**json.loads(response.body), "etag": answer_etag}, language)
-        _pages[key] = html
+    made = await _answer(request, path, build, {"lang": language})
+    if isinstance(made, Response):
+        return made
+    key = (path, made.etag, language)
+    drawn = _pages.get(key)
+    if drawn is None:
+        html = render({**json.loads(made.body), "etag": made.etag}, language).encode()
+        drawn = _pages[key] = (html, answers.compressed(html))
         while len(_pages) > STORED_PAGES:
             _pages.pop(next(iter(_pages)))
-    return Response(html, 200, headers, media_type="text/html; charset=utf-8")
+    return body_response(request, *drawn, made.etag[:-1] + f'-{language}"', _headers(made, MAX_AGE_S),
+                         "text/html; charset=utf-8")
 
 
 async def live_page(request: Request) -> Response:

@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from givingday import queries
+from givingday.api import answers
 from givingday.api.answers import MAX_LIMIT, PROJECT_ROUTES, ROUTES
 from givingday.browser import streamlit_server
 from givingday.warehouse import Warehouse
@@ -130,6 +131,25 @@ def test_etags_follow_the_published_version(site, tmp_path):
     assert json.loads(body)["rows"][0]["raised_fen"] == _expected(warehouse, "totals")[0]["raised_fen"]
 
 
+def test_answers_go_gzipped_to_clients_that_take_it_compressed_once(site):
+    """As every browser asks: Accept-Encoding gzip gets the stored answer's gzipped body, its
+    own ETag, and a 304 for either representation; a client that does not ask gets the body."""
+    url, _, _ = site
+    for path in ("/api/v1/projects.json", "/api/v1/projects.csv", "/live", "/embed/projects/P1"):
+        status, plain_headers, plain = _get(url + path, {"Accept-Encoding": "identity"})
+        assert status == 200 and "Content-Encoding" not in plain_headers, path
+        status, headers, body = _get(url + path, {"Accept-Encoding": "gzip, deflate, br"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in headers["Vary"], path
+        assert gzip.decompress(body) == plain and len(body) < len(plain), path
+        assert headers["ETag"] != plain_headers["ETag"], path  # another representation, another tag
+        for tag in (headers["ETag"], plain_headers["ETag"]):
+            assert _get(url + path, {"Accept-Encoding": "gzip", "If-None-Match": tag})[0] == 304, path
+        head = _get(url + path, {"Accept-Encoding": "gzip"}, method="HEAD")
+        assert head[0] == 200 and int(head[1]["Content-Length"]) == len(body) and head[2] == b"", path
+    assert answers.compressed(b"x" * 100) is None  # too small to gain: sent as it is
+    assert gzip.decompress(answers.compressed(b"x" * answers.GZIP_FROM_BYTES)) == b"x" * answers.GZIP_FROM_BYTES
+
+
 def test_bad_requests_get_clear_answers_and_the_server_keeps_serving(site, tmp_path):
     url, _, _ = site
     cases = [("/api/v1/nothing.json", 404, None), ("/api/v1/projects/NOPE.json", 404, None),
@@ -235,3 +255,13 @@ def test_the_server_sends_without_nagles_delay():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as connection:
         Protocol().connection_made(Transport(connection))
         assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+
+
+@pytest.mark.parametrize("header,takes", [("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True), ("*", True),
+                                          ("gzip;q=0", False), ("identity", False), ("", False), ("gzip;q=x", False)])
+def test_accept_encoding_is_read_with_its_weights(header, takes):
+    from starlette.requests import Request
+
+    from givingday.api.http import accepts_gzip
+    request = Request({"type": "http", "headers": [(b"accept-encoding", header.encode())]})
+    assert accepts_gzip(request) is takes
