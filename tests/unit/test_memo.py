@@ -1,0 +1,16 @@
+"""The chart and map memo's keys: a version's query result is named by where it was read,
+anything else by its rows."""
+
+import polars as pl
+
+from givingday.ui import memo
+
+
+def test_a_query_results_fingerprint_is_where_it_was_read_and_anything_else_its_rows():
+    rows = pl.DataFrame({"project_id": ["P1", "P2"], "raised_fen": [100, 200]})
+    source = ("/warehouse", 3, "board_projects", (("category", "education"),))
+    first, second = (memo.from_query(rows.clone(), source) for _ in range(2))  # two viewers' handles
+    assert memo.fingerprint(first) == memo.fingerprint(second) == ("query", source)
+    assert memo.fingerprint(memo.from_query(rows.clone(), ("/warehouse", 4, *source[2:]))) != memo.fingerprint(first)
+    derived = first.head(1)  # a page's own cut of a result: known by its rows
+    assert memo.fingerprint(derived) == memo.fingerprint(rows.head(1)) != memo.fingerprint(rows)
