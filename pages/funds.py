@@ -9,6 +9,7 @@ import streamlit as st
 from givingday.ui import blocks, charts, chrome, tables
 from givingday.ui import format as fmt
 from givingday.ui.i18n import pick
+from givingday.ui.memo import memoized
 
 page = chrome.start("nav.funds")
 chrome.stamp(page)
@@ -44,13 +45,9 @@ def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: 
         _daily(page, pool_row["pool_id"], projection)
     else:
         st.caption(_projection_text(page, projection))
-    rows = burndown.filter(pl.col("pool_id") == pool_row["pool_id"])
+    rows = _pool_rows(burndown, pool_row["pool_id"])
     if rows.height:
-        start = pl.DataFrame({"pool_id": [pool_row["pool_id"]], "bucket_start": [page.event.start],
-                              "remaining_fen": [pool_row["budget_fen"]]}).with_columns(
-            pl.col("bucket_start").dt.convert_time_zone(str(page.event.tz)).dt.cast_time_unit("us"))
-        series = pl.concat([start, rows.select("pool_id", "bucket_start", "remaining_fen").with_columns(
-            pl.col("bucket_start").dt.convert_time_zone(str(page.event.tz)))], how="vertical_relaxed")
+        series = _remaining_series(rows, pool_row["pool_id"], pool_row["budget_fen"], page.event)
         shown = functools.partial(tables.money_columns, rows, {"bucket_start": page.t("time"), "matched_fen": page.t("matched"),
                                             "remaining_fen": page.t("remaining")}, page.lang)
         ran_out = []
@@ -60,6 +57,20 @@ def pool(page: chrome.Page, pool_row: dict, burndown: pl.DataFrame, projection: 
         tables.chart_and_table(charts.burndown(series, page.event, page.lang, name, ran_out=ran_out), shown,
                                rows, f"pool_burndown_{pool_row['pool_id']}", page.lang,
                                "python -m givingday query pool_burndown --param grain=hour --format csv", height=300)
+
+
+@memoized
+def _pool_rows(burndown: pl.DataFrame, pool_id: str) -> pl.DataFrame:
+    return burndown.filter(pl.col("pool_id") == pool_id)
+
+
+@memoized
+def _remaining_series(rows: pl.DataFrame, pool_id: str, budget_fen: int, event) -> pl.DataFrame:
+    """What is left of the pool from the event's start (the whole budget) through each minute."""
+    start = pl.DataFrame({"pool_id": [pool_id], "bucket_start": [event.start], "remaining_fen": [budget_fen]}).with_columns(
+        pl.col("bucket_start").dt.convert_time_zone(str(event.tz)).dt.cast_time_unit("us"))
+    return pl.concat([start, rows.select("pool_id", "bucket_start", "remaining_fen").with_columns(
+        pl.col("bucket_start").dt.convert_time_zone(str(event.tz)))], how="vertical_relaxed")
 
 
 def _daily(page: chrome.Page, pool_id: str, projection: dict) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 
 import polars as pl
 
-ENTRIES = 96  # about five versions of every chart and map in both languages
+ENTRIES = 160  # about five versions of every chart, map and derived frame in both languages
 
 
 SOURCE = "_givingday_source"  # a query result's handle names where it was read: (root, version, query, params)
@@ -90,10 +90,14 @@ def once(key: Hashable, build: Callable[[], object]):
 
 
 def memoized(function: Callable) -> Callable:
-    """Cache `function`'s result by the fingerprints of its arguments."""
+    """Cache `function`'s result by the fingerprints of its arguments. A frame it returns is
+    a handle of the caller's own whose fingerprint is that key (no hashing of its rows)."""
     @functools.wraps(function)
     def cached(*args, **kwargs):
         key = (function.__module__, function.__qualname__, tuple(map(fingerprint, args)),
                tuple(sorted((k, fingerprint(v)) for k, v in kwargs.items())))
-        return _store.get(key, lambda: function(*args, **kwargs))
+        value = _store.get(key, lambda: function(*args, **kwargs))
+        if isinstance(value, pl.DataFrame):  # each caller its own handle, named by what made it
+            return from_query(value.clone(), ("memo", key))
+        return value
     return cached
