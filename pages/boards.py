@@ -5,7 +5,8 @@ import streamlit as st
 
 from givingday.queries import named_query
 from givingday.ui import blocks, chrome, tables, url
-from givingday.ui.i18n import column, lang_query, pick
+from givingday.ui.i18n import column, lang_query, pick, t
+from givingday.ui.memo import memoized
 
 page = chrome.start("nav.boards")
 chrome.stamp(page)
@@ -42,25 +43,31 @@ def _sort(page: chrome.Page, options: list[str]) -> str:
     return choice or "raised"
 
 
+@memoized
+def _project_rows(board: pl.DataFrame, language: str) -> pl.DataFrame:
+    """The project board as the table shows it (the same for every viewer of a version's view)."""
+    return pl.DataFrame({
+        t("rank", language): board["rank"],
+        t("rank_change", language): tables.texts(board["rank_change"], blocks.rank_move),
+        t("project", language): board["name"],
+        t("raised", language): tables.yuan_texts(board["raised_fen"], language),
+        t("public", language): tables.yuan_texts(board["public_fen"], language),
+        t("matched", language): tables.yuan_texts(board["matched_fen"], language),
+        t("donations", language): board["donations"],
+        t("donors", language): [t("under_3", language) if small else str(n)
+                                for n, small in zip(board["donors"], board["donors_under_3"], strict=True)],
+        t("pct_of_target", language): board["pct_of_target"],
+        t("momentum", language): tables.yuan_texts(board["momentum_fen"], language),
+        t("category", language): board[column("category_name", language)],
+        t("district", language): board[column("district_name", language)],
+        "link": [f"./projects?project={p}" + lang_query(language).replace("?", "&") for p in board["project_id"]],
+    })
+
+
 @chrome.section
 def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
     board = page.query("board_projects", **filters, sort=sort)
-    shown = pl.DataFrame({
-        page.t("rank"): board["rank"],
-        page.t("rank_change"): tables.texts(board["rank_change"], blocks.rank_move),
-        page.t("project"): board["name"],
-        page.t("raised"): tables.yuan_texts(board["raised_fen"], page.lang),
-        page.t("public"): tables.yuan_texts(board["public_fen"], page.lang),
-        page.t("matched"): tables.yuan_texts(board["matched_fen"], page.lang),
-        page.t("donations"): board["donations"],
-        page.t("donors"): [page.t("under_3") if small else str(n)
-                           for n, small in zip(board["donors"], board["donors_under_3"], strict=True)],
-        page.t("pct_of_target"): board["pct_of_target"],
-        page.t("momentum"): tables.yuan_texts(board["momentum_fen"], page.lang),
-        page.t("category"): board[column("category_name", page.lang)],
-        page.t("district"): board[column("district_name", page.lang)],
-        "link": [f"./projects?project={p}" + lang_query(page.lang).replace("?", "&") for p in board["project_id"]],
-    })
+    shown = _project_rows(board, page.lang)
     st.caption(f"{board.height} · " + (page.t("boards.rank_by_money_raised")))
     tables.show(shown, height=min(38 * (board.height + 1), 560),
                 column_config={
@@ -76,21 +83,25 @@ def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
     tables.reproduce(f"python -m givingday query board_projects {args} --format csv".replace("  ", " "), page.lang)
 
 
+@memoized
+def _org_rows(board: pl.DataFrame, language: str) -> pl.DataFrame:
+    return pl.DataFrame({
+        t("rank", language): board["rank"],
+        t("rank_change", language): tables.texts(board["rank_change"], blocks.rank_move),
+        t("organisation", language): board["name"],
+        t("raised", language): tables.yuan_texts(board["raised_fen"], language),
+        t("donations", language): board["donations"],
+        t("projects", language): board["projects"],
+        t("momentum", language): tables.yuan_texts(board["momentum_fen"], language),
+        t("district", language): board[column("district_name", language)],
+    })
+
+
 @chrome.section
 def org_board(page: chrome.Page, filters: dict, sort: str) -> None:
     orders = named_query("board_orgs").params["sort"].choices  # organisations have no donor count
     board = page.query("board_orgs", **filters, sort=sort if sort in orders else "raised")
-    shown = pl.DataFrame({
-        page.t("rank"): board["rank"],
-        page.t("rank_change"): tables.texts(board["rank_change"], blocks.rank_move),
-        page.t("organisation"): board["name"],
-        page.t("raised"): tables.yuan_texts(board["raised_fen"], page.lang),
-        page.t("donations"): board["donations"],
-        page.t("projects"): board["projects"],
-        page.t("momentum"): tables.yuan_texts(board["momentum_fen"], page.lang),
-        page.t("district"): board[column("district_name", page.lang)],
-    })
-    tables.show(shown, height=min(38 * (board.height + 1), 560))
+    tables.show(_org_rows(board, page.lang), height=min(38 * (board.height + 1), 560))
     tables.downloads(board, "board_orgs", page.lang)
 
 
