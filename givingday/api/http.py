@@ -36,8 +36,8 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
         "Access-Control-Max-Age": "86400"}
 _log = logging.getLogger(__name__)
 _warehouses: dict[str, Warehouse] = {}
-_pages: dict[tuple, tuple[bytes, bytes | None]] = {}  # drawn HTML (and gzipped) by (route, answer ETag,
-# language), oldest first out
+# drawn HTML and its gzipped copy, by (route, answer ETag, language), oldest first out
+_pages: dict[tuple, tuple[bytes, bytes | None]] = {}
 STORED_PAGES = 256
 
 
