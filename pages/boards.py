@@ -43,14 +43,19 @@ def _sort(page: chrome.Page, options: list[str]) -> str:
     return choice or "raised"
 
 
+def _leading_columns(board: pl.DataFrame, language: str, name: str) -> dict:
+    """A board's first columns: rank, its move, the name (headed `name`), the money raised."""
+    return {t("rank", language): board["rank"],
+            t("rank_change", language): tables.texts(board["rank_change"], blocks.rank_move),
+            t(name, language): board["name"],
+            t("raised", language): tables.yuan_texts(board["raised_fen"], language)}
+
+
 @memoized
 def _project_rows(board: pl.DataFrame, language: str) -> pl.DataFrame:
     """The project board as the table shows it (the same for every viewer of a version's view)."""
     return pl.DataFrame({
-        t("rank", language): board["rank"],
-        t("rank_change", language): tables.texts(board["rank_change"], blocks.rank_move),
-        t("project", language): board["name"],
-        t("raised", language): tables.yuan_texts(board["raised_fen"], language),
+        **_leading_columns(board, language, "project"),
         t("public", language): tables.yuan_texts(board["public_fen"], language),
         t("matched", language): tables.yuan_texts(board["matched_fen"], language),
         t("donations", language): board["donations"],
@@ -86,10 +91,7 @@ def project_board(page: chrome.Page, filters: dict, sort: str) -> None:
 @memoized
 def _org_rows(board: pl.DataFrame, language: str) -> pl.DataFrame:
     return pl.DataFrame({
-        t("rank", language): board["rank"],
-        t("rank_change", language): tables.texts(board["rank_change"], blocks.rank_move),
-        t("organisation", language): board["name"],
-        t("raised", language): tables.yuan_texts(board["raised_fen"], language),
+        **_leading_columns(board, language, "organisation"),
         t("donations", language): board["donations"],
         t("projects", language): board["projects"],
         t("momentum", language): tables.yuan_texts(board["momentum_fen"], language),
