@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import signal
@@ -32,6 +31,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from givingday.api.encoding import compressed
 from givingday.browser import free_port
 from givingday.serve import stop_on_sigterm, streamlit_command
 
@@ -59,7 +59,7 @@ def precompressed_static(workdir: Path) -> Path:
         shutil.copytree(streamlit_static(), target)
         for path in target.rglob("*"):
             if path.suffix in COMPRESSED_SUFFIXES and path.is_file():
-                path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 6, mtime=0))
+                path.with_name(path.name + ".gz").write_bytes(compressed(path.read_bytes(), smallest=0))
     return target
 
 

@@ -15,7 +15,6 @@ a bounded store, so a crowd of identical requests costs one query run per versio
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import threading
@@ -26,12 +25,12 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from givingday import output, queries
+from givingday.api.encoding import compressed
 from givingday.event import load_event
 from givingday.warehouse import VersionGone, Warehouse, WarehouseError
 
 MAX_LIMIT = 500
 STORED_ANSWERS = 512
-GZIP_FROM_BYTES = 500  # as Streamlit's own middleware: a smaller body gains nothing
 FORMATS = {"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 PRIVATE_COLUMNS = ("donor_key", "nickname", "donor_display", "donor_nickname")
 FILTERS = {"category": "category", "district": "district", "sort": "sort", "q": "search"}
@@ -81,19 +80,11 @@ class Answer:
     etag: str
     version: int
     published_at: str | None
-    gzipped: bytes | None = None  # the body compressed once, for the clients that accept gzip
-
-    @classmethod
-    def made(cls, body: bytes, media_type: str, etag: str, version: int, published_at: str | None) -> Answer:
-        return cls(body, media_type, etag, version, published_at, compressed(body))
-
-
-def compressed(body: bytes) -> bytes | None:
-    """`body` gzipped once when it is worth it. Streamlit's middleware would compress every
-    response again, at level 9: 33 KB of projects.json from 231 KB each time, which held the
-    route to 0.13x the health route's requests a second for clients that send
-    Accept-Encoding: gzip, as every browser does."""
-    return gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_FROM_BYTES else None
+    # The body compressed once, for the clients that take gzip. Streamlit's middleware would
+    # compress every response again, at level 9: 33 KB of projects.json from 231 KB each
+    # time, which held the route to 0.13x the health route's requests a second for clients
+    # that send Accept-Encoding: gzip, as every browser does.
+    gzipped: bytes | None
 
 
 def split_path(path: str) -> tuple[str, str]:
@@ -170,7 +161,7 @@ def answer(warehouse: Warehouse, path: str, params: Mapping[str, str],
         raise ApiError(503, f"the data cannot be read right now: {exc}") from exc
     published_at = event_time(reader.manifest.published_at)
     body = _render(result, fmt, reader, stem, params)
-    made = Answer.made(body, FORMATS[fmt], _etag(key), reader.version, published_at)
+    made = Answer(body, FORMATS[fmt], _etag(key), reader.version, published_at, compressed(body))
     _store.put(key, made)
     return made
 

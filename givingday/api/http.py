@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from givingday.api import answers, describe, embed, live
+from givingday.api import answers, describe, embed, encoding, live
 from givingday.ui.i18n import FALLBACK, languages
 from givingday.warehouse import Warehouse, resolve
 
@@ -67,33 +67,21 @@ def _matches(request: Request, *etags: str) -> bool:
     return "*" in tags or any(etag in tags for etag in etags)
 
 
-def accepts_gzip(request: Request) -> bool:
-    """Whether the client takes a gzip body (`Accept-Encoding`, a q of 0 refusing it)."""
-    for part in request.headers.get("accept-encoding", "").split(","):
-        coding, _, weight = part.partition(";")
-        if coding.strip().lower() in ("gzip", "*"):
-            quality = weight.strip().removeprefix("q=")
-            try:
-                return float(quality) > 0 if quality else True
-            except ValueError:
-                return False
-    return False
-
-
-def gzip_etag(etag: str) -> str:
-    """The ETag of a body's gzipped representation (another representation, another tag)."""
-    return etag[:-1] + '-gz"'
+def etag_with(etag: str, suffix: str) -> str:
+    """The tag of another representation of the same answer (a language, gzip): `"v3-ab"` ->
+    `"v3-ab-en"`."""
+    return f'{etag[:-1]}-{suffix}"'
 
 
 def body_response(request: Request, body: bytes, gzipped: bytes | None, etag: str, headers: dict,
                   media_type: str) -> Response:
     """200 with the body (gzipped when the client takes it and it was compressed once), or
     304 when the client holds either representation; HEAD gets the headers only."""
-    encoded = gzipped is not None and accepts_gzip(request)
-    headers = {**headers, "ETag": gzip_etag(etag) if encoded else etag, "Vary": "Accept-Encoding"}
+    encoded = gzipped is not None and encoding.accepts_gzip(request.headers.get("accept-encoding", ""))
+    headers = {**headers, "ETag": etag_with(etag, "gz") if encoded else etag, "Vary": "Accept-Encoding"}
     if encoded:
         headers["Content-Encoding"] = "gzip"  # Streamlit's middleware lets an encoded body through
-    if _matches(request, etag, gzip_etag(etag)):
+    if _matches(request, etag, etag_with(etag, "gz")):
         return Response(status_code=304, headers=headers)
     chosen = gzipped if encoded else body
     response = Response(b"" if request.method == "HEAD" else chosen, 200, headers, media_type=media_type)
@@ -168,10 +156,10 @@ async def _page(request: Request, path: str, build, render) -> Response:
     drawn = _pages.get(key)
     if drawn is None:
         html = render({**json.loads(made.body), "etag": made.etag}, language).encode()
-        drawn = _pages[key] = (html, answers.compressed(html))
+        drawn = _pages[key] = (html, encoding.compressed(html))
         while len(_pages) > STORED_PAGES:
             _pages.pop(next(iter(_pages)))
-    return body_response(request, *drawn, made.etag[:-1] + f'-{language}"', _headers(made, MAX_AGE_S),
+    return body_response(request, *drawn, etag_with(made.etag, language), _headers(made, MAX_AGE_S),
                          "text/html; charset=utf-8")
 
 

@@ -15,7 +15,6 @@ pressed Tab in between met links with no visible focus (WCAG 2.4.7).
 
 from __future__ import annotations
 
-import gzip
 import mimetypes
 import threading
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import streamlit
 from starlette.concurrency import run_in_threadpool
 
+from givingday.api import encoding
 from givingday.ui import site
 
 ROOT = (Path(streamlit.__file__).parent / "static").resolve()
@@ -38,7 +38,7 @@ class _File:
         self.raw = path.read_bytes() if raw is None else raw
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         self.media_type = kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith("javascript") else "")
-        self.compressed = gzip.compress(self.raw, 6, mtime=0) if kind.startswith(COMPRESSIBLE) else None
+        self.compressed = encoding.compressed(self.raw, smallest=0) if kind.startswith(COMPRESSIBLE) else None
 
 
 def app_shell() -> _File:
@@ -84,7 +84,7 @@ class StaticBundle:
 
     @staticmethod
     async def _send(scope, send, found: _File, cache_control: bytes) -> None:
-        accepts = b"gzip" in dict(scope["headers"]).get(b"accept-encoding", b"")
+        accepts = encoding.accepts_gzip(dict(scope["headers"]).get(b"accept-encoding", b"").decode("latin-1"))
         body = found.compressed if accepts and found.compressed is not None else found.raw
         headers = [(b"content-type", found.media_type.encode()), (b"content-length", str(len(body)).encode()),
                    (b"cache-control", cache_control), (b"vary", b"Accept-Encoding")]
