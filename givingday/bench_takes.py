@@ -54,11 +54,11 @@ def takes(warehouse_dir: Path, count: int, seed: int = 7) -> dict[str, list[floa
     takes each followed by a clear."""
     from playwright.sync_api import sync_playwright
 
-    state = Path(tempfile.mkdtemp(prefix="givingday-takes-"))
-    os.environ["GIVINGDAY_STAFF_STATE"] = str(state)  # this process writes the orders the servers read
-    env, chance = {"GIVINGDAY_STAFF_STATE": str(state)}, random.Random(seed)
-    found: dict[str, list[float]] = {"take": [], "clear": []}
+    chance, found = random.Random(seed), {"take": [], "clear": []}
     with contextlib.ExitStack() as stack:
+        state = stack.enter_context(tempfile.TemporaryDirectory(prefix="givingday-takes-"))
+        os.environ["GIVINGDAY_STAFF_STATE"] = state  # this process writes the orders the servers read
+        env = {"GIVINGDAY_STAFF_STATE": state}
         urls = [stack.enter_context(streamlit_server(warehouse_dir, extra_env=env)) for _ in KIOSKS]
         browser = stack.enter_context(sync_playwright()).chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = {}

@@ -233,14 +233,14 @@ def read(name: str, version: int, *, move: bool = True, **params) -> tuple[pl.Da
             raise Unavailable(str(exc)) from exc
         served, frame = fallback
         st.session_state[STALE] = min(served, st.session_state.get(STALE, served))
-        return memo.from_query(frame.clone(), (root, served, name, bound)), served
+        return memo.named(frame.clone(), (root, served, name, bound)), served
     with _last_good_lock:
         if _last_good.get((root, name, bound), (-1,))[0] <= version:
             _last_good[(root, name, bound)] = (version, frame)
         _last_good.move_to_end((root, name, bound))
         while len(_last_good) > LAST_GOOD_ENTRIES:
             _last_good.popitem(last=False)
-    return memo.from_query(frame.clone(), (root, version, name, bound)), version
+    return memo.named(frame.clone(), (root, version, name, bound)), version
 
 
 def query(name: str, version: int, **params) -> pl.DataFrame:

@@ -19,21 +19,22 @@ import polars as pl
 ENTRIES = 160  # about five versions of every chart, map and derived frame in both languages
 
 
-SOURCE = "_givingday_source"  # a query result's handle names where it was read: (root, version, query, params)
+NAME = "_givingday_name"  # on a frame handle: what its rows are, e.g. (root, version, query, params)
 
 
-def from_query(frame: pl.DataFrame, source: tuple) -> pl.DataFrame:
-    """Mark a handle on a query's result with what it is the result of, so that its
-    fingerprint is that name, not a hash of its rows: hashing every chart's and map's frames
-    again on each rerun was 18% of the crowd's script threads (py-spy, 150 overview viewers)."""
-    setattr(frame, SOURCE, source)
+def named(frame: pl.DataFrame, name: tuple) -> pl.DataFrame:
+    """Mark a frame handle with a name that fixes its rows (a query on a version, a memo key),
+    so that its fingerprint is that name, not a hash of its rows: hashing every chart's and
+    map's frames again on each rerun was 18% of a crowd's script threads (py-spy, 150
+    overview viewers)."""
+    setattr(frame, NAME, name)
     return frame
 
 
 def fingerprint(value) -> Hashable:
-    source = getattr(value, SOURCE, None) if isinstance(value, pl.DataFrame) else None
-    if source is not None:  # a version's result is the same rows for as long as the version is
-        return ("query", source)
+    name = getattr(value, NAME, None) if isinstance(value, pl.DataFrame) else None
+    if name is not None:  # a version's result is the same rows for as long as the version is
+        return ("named", name)
     if isinstance(value, pl.DataFrame):
         # on a handle of its own: hash_rows write-locks the frame it is called on (see data.query)
         digest = hashlib.blake2b(value.clone().hash_rows(seed=7).to_numpy().tobytes(), digest_size=16).hexdigest()
@@ -98,6 +99,6 @@ def memoized(function: Callable) -> Callable:
                tuple(sorted((k, fingerprint(v)) for k, v in kwargs.items())))
         value = _store.get(key, lambda: function(*args, **kwargs))
         if isinstance(value, pl.DataFrame):  # each caller its own handle, named by what made it
-            return from_query(value.clone(), ("memo", key))
+            return named(value.clone(), ("memo", key))
         return value
     return cached
